@@ -1,0 +1,154 @@
+/**
+ * The one IPC contract between the renderer and the main process: every channel with its request
+ * and response schema, the events main pushes, and the `{ ok, value | error }` envelope.
+ * Main validates every request against these schemas; the renderer gets typed calls from them.
+ */
+import { z } from 'zod';
+import { Action, ItemState, ProviderId, Reason, ResultRecord, StateCounts } from './domain';
+
+/** Largest file the renderer may hand over (base64 of a 64 MiB file). */
+export const MAX_IMPORT_BASE64 = 90_000_000;
+export const MAX_IMPORT_TEXT = 64 * 1024 * 1024;
+
+export const ErrorCode = z.enum([
+  'invalid_request',
+  'bad_input',
+  'not_found',
+  'conflict',
+  'account_needs_attention',
+  'keychain_unavailable',
+  'database_unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const AppErrorShape = z.object({ code: ErrorCode, message: z.string() });
+export type AppErrorShape = z.infer<typeof AppErrorShape>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
+
+const Id = z.string().min(1).max(100);
+
+export const AccountView = z.object({
+  id: Id,
+  name: z.string(),
+  provider: ProviderId,
+  baseUrl: z.string(),
+  hasSecret: z.boolean(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const ImportSource = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('text'),
+    fileName: z.string().max(1000).nullable(),
+    text: z.string().max(MAX_IMPORT_TEXT),
+  }),
+  z.object({
+    kind: z.literal('bytes'),
+    fileName: z.string().max(1000).nullable(),
+    base64: z.string().max(MAX_IMPORT_BASE64),
+  }),
+]);
+export type ImportSource = z.infer<typeof ImportSource>;
+
+export const RejectedRow = z.object({ row: z.number().int(), value: z.string(), error: z.string() });
+export type RejectedRow = z.infer<typeof RejectedRow>;
+
+export const ImportPreview = z.object({
+  fileName: z.string().nullable(),
+  encoding: z.string(),
+  delimiter: z.string(),
+  hasHeader: z.boolean(),
+  column: z.object({ index: z.number().int(), name: z.string().nullable() }),
+  items: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(RejectedRow),
+  rejectedTotal: z.number().int(),
+  sample: z.array(z.object({ row: z.number().int(), reference: z.string() })),
+  provider: ProviderId.nullable(),
+  accounts: z.array(AccountView),
+  notes: z.array(z.string()),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
+export const BatchSummary = z.object({
+  id: Id,
+  sourceName: z.string().nullable(),
+  action: Action,
+  createdAt: z.string(),
+  total: z.number().int(),
+  counts: StateCounts,
+  running: z.boolean(),
+});
+export type BatchSummary = z.infer<typeof BatchSummary>;
+
+export const ResultRow = ResultRecord.extend({ id: z.number().int() });
+export type ResultRow = z.infer<typeof ResultRow>;
+
+export const ImportCreated = z.object({
+  batchId: Id,
+  items: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+});
+export type ImportCreated = z.infer<typeof ImportCreated>;
+
+const Empty = z.object({}).strict();
+
+/** Every channel: the request the renderer sends and the value main answers with. */
+export const channels = {
+  'accounts.list': { request: Empty, response: z.array(AccountView) },
+  'accounts.add': {
+    request: z
+      .object({
+        provider: ProviderId,
+        name: z.string().trim().min(1).max(100),
+        baseUrl: z.string().max(2000).optional(),
+        secret: z.string().min(1).max(10_000),
+      })
+      .strict(),
+    response: AccountView,
+  },
+  'import.preview': {
+    request: z.object({ source: ImportSource }).strict(),
+    response: ImportPreview,
+  },
+  'import.confirm': {
+    request: z.object({ source: ImportSource, accountId: Id }).strict(),
+    response: ImportCreated,
+  },
+  'batch.start': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  'batch.summary': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  'batch.results': {
+    request: z.object({ batchId: Id, states: z.array(ItemState).optional(), reasons: z.array(Reason).optional() }).strict(),
+    response: z.array(ResultRow),
+  },
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+export type Request<C extends Channel> = z.input<Channels[C]['request']>;
+export type Response<C extends Channel> = z.output<Channels[C]['response']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(channels, name);
+}
+
+/** Events main pushes to the renderer. */
+export const events = {
+  'batch.progress': BatchSummary,
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc';
+
+/** What the preload script exposes as `window.bulkCancel`, and nothing more. */
+export interface Bridge {
+  invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Envelope<Response<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
