@@ -1,0 +1,81 @@
+/**
+ * The schema, as numbered migrations. Each runs once, in its own transaction, and bumps
+ * `PRAGMA user_version`; a migration is never edited after it has shipped, only followed by a new one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX accounts_name ON accounts (name COLLATE NOCASE);
+
+      CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        source_name TEXT,
+        action TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        machine TEXT
+      );
+
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        reference TEXT NOT NULL,
+        source_row INTEGER,
+        provider TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        action TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'in_flight', 'succeeded', 'failed', 'stopped')),
+        reason TEXT,
+        message TEXT,
+        http_status INTEGER,
+        api_links TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER,
+        claimed_by TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        UNIQUE (batch_id, reference)
+      );
+      CREATE INDEX items_batch_state ON items (batch_id, state, seq);
+      CREATE INDEX items_reference ON items (reference);
+      CREATE INDEX items_account ON items (account_id, state);
+
+      CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        started_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        endpoint TEXT NOT NULL,
+        http_status INTEGER,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        message TEXT
+      );
+      CREATE INDEX attempts_item ON attempts (item_id);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

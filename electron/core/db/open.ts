@@ -1,0 +1,82 @@
+/**
+ * Opens the app's one SQLite file: durable pragmas (WAL, synchronous=FULL, foreign keys), then
+ * the numbered migrations. A database written by a newer app is refused rather than guessed at.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError, describeError } from '../errors';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export const DATABASE_FILE = 'bulk-cancel.sqlite';
+
+export interface OpenOptions {
+  /** better-sqlite3 built for another runtime (the Electron app passes its own build). */
+  nativeBinding?: string;
+  /** Only for tests of durability cost; the app always uses FULL. */
+  synchronous?: 'FULL' | 'OFF';
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
+  const file = join(dataDir, DATABASE_FILE);
+  let db: Db;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    throw databaseError(file, error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error instanceof AppError ? error : databaseError(file, error);
+  }
+}
+
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new AppError(
+      'database_unavailable',
+      `This data was written by a newer version of Bulk Cancel (schema ${current}; this version knows up to ${latest}). Update the app to open it.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+export function databaseError(file: string, error: unknown): AppError {
+  const detail = describeError(error);
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL' || /disk is full|ENOSPC/i.test(detail)) {
+    return new AppError(
+      'database_unavailable',
+      `The disk holding ${file} is full. Free some space and try again; nothing stored was lost.`,
+    );
+  }
+  if (code === 'SQLITE_READONLY' || /readonly|EACCES|EROFS|permission/i.test(detail)) {
+    return new AppError(
+      'database_unavailable',
+      `The data file ${file} cannot be written (read-only or no permission). Choose a writable data directory.`,
+    );
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || /not a database|malformed/i.test(detail)) {
+    return new AppError('database_unavailable', `The data file ${file} is damaged or is not a Bulk Cancel database.`);
+  }
+  return new AppError('database_unavailable', `The data file ${file} cannot be opened: ${detail}`);
+}
