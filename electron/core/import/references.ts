@@ -1,0 +1,48 @@
+/**
+ * Checks one reference cell and says, in a clerk's words, what is wrong with it. Numbers that a
+ * spreadsheet has rewritten in scientific notation have lost digits and are never guessed back.
+ */
+import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../../shared/domain';
+import { PROVIDERS } from '../providers/catalog';
+
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
+
+/** The providers whose reference pattern this value matches. */
+export function providersFor(value: string): ProviderId[] {
+  return PROVIDER_IDS.filter((id) => PROVIDERS[id].referencePattern.test(value));
+}
+
+export function looksLikeReference(value: string): boolean {
+  return providersFor(value).length > 0;
+}
+
+/** The fixed start of each provider's references that has one (`EC-`), read from its example. */
+const PREFIXES = PROVIDER_IDS.flatMap((id) => /^[A-Za-z]+[-_]/.exec(PROVIDERS[id].referenceExample)?.[0].toUpperCase() ?? []);
+
+/**
+ * Could this be a (possibly broken) reference rather than a column name? Digits, a provider's
+ * prefix or scientific notation say so; header detection uses it so a bad first row is reported.
+ */
+export function resemblesReference(value: string): boolean {
+  const upper = value.toUpperCase();
+  return (
+    looksLikeReference(value) || SCIENTIFIC.test(value) || /\d/.test(value) || PREFIXES.some((prefix) => upper.startsWith(prefix))
+  );
+}
+
+export type ReferenceCheck = { ok: true; reference: string; provider: ProviderId } | { ok: false; error: string };
+
+/** Validates a trimmed cell against the allowed providers (all of them when none is given). */
+export function checkReference(value: string, allowed: readonly ProviderId[] = PROVIDER_IDS): ReferenceCheck {
+  if (value === '') return { ok: false, error: 'The reference is empty.' };
+  if (SCIENTIFIC.test(value)) {
+    return {
+      ok: false,
+      error: `"${value}" is a number a spreadsheet rewrote in scientific notation, so digits are lost. Format the column as Text in the spreadsheet and export again.`,
+    };
+  }
+  const provider = providersFor(value).find((id) => allowed.includes(id));
+  if (provider) return { ok: true, reference: PROVIDERS[provider].normalise(value), provider };
+  const expected = allowed.map((id) => `${PROVIDER_LABELS[id]} like ${PROVIDERS[id].referenceExample}`).join(' or ');
+  return { ok: false, error: `"${value}" is not a valid reference (expected ${expected}).` };
+}
