@@ -1,0 +1,118 @@
+/**
+ * The HTTP layer every provider client uses. It receives `fetch` as a dependency (Electron's
+ * `net.fetch` in the app, Node's in the CLI and tests), gives every request an overall deadline,
+ * and turns transport failures into plain reasons instead of exceptions.
+ */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpAnswer {
+  kind: 'answer';
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  json: unknown;
+}
+
+export interface HttpFailure {
+  kind: 'failure';
+  /** `offline`: nothing reached the server (refused, DNS, no route); `timeout` and `network` may have. */
+  failure: 'offline' | 'timeout' | 'network';
+  message: string;
+}
+
+export type HttpResult = HttpAnswer | HttpFailure;
+
+export interface Http {
+  send(request: HttpRequest): Promise<HttpResult>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
+
+export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
+  return {
+    async send(request) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      try {
+        const response = await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          signal: controller.signal,
+          redirect: 'error',
+        });
+        const text = await readText(response);
+        return { kind: 'answer', status: response.status, headers: response.headers, text, json: parseJson(text) };
+      } catch (error) {
+        return toFailure(error, controller.signal.aborted, timeoutMs);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+async function readText(response: Response): Promise<string> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > MAX_BODY_BYTES) {
+    await response.body?.cancel();
+    return '';
+  }
+  const text = await response.text();
+  return text.length > MAX_BODY_BYTES ? text.slice(0, MAX_BODY_BYTES) : text;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toFailure(error: unknown, timedOut: boolean, timeoutMs: number): HttpFailure {
+  if (timedOut) {
+    return {
+      kind: 'failure',
+      failure: 'timeout',
+      message: `No answer from the provider within ${Math.round(timeoutMs / 1000)} s.`,
+    };
+  }
+  const code = errorCode(error);
+  if (code && OFFLINE_CODES.has(code)) {
+    return {
+      kind: 'failure',
+      failure: 'offline',
+      message: `The provider cannot be reached (${code}): check the network connection.`,
+    };
+  }
+  return { kind: 'failure', failure: 'network', message: `The connection to the provider failed${code ? ` (${code})` : ''}.` };
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** `Retry-After` in seconds or as an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

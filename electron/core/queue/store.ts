@@ -1,0 +1,178 @@
+/**
+ * The queue's persistence: batches and their items in SQLite. Items are written before anything
+ * is sent; a claim marks items in flight under a lease and the claimer's name; a result is what
+ * takes an item out of the queue. Every write here is one transaction for many items.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
+import { emptyCounts, type StateCounts } from '../../../shared/domain';
+import type { Db } from '../db/open';
+
+export interface NewItem {
+  row: number;
+  reference: string;
+  provider: ProviderId;
+  accountId: string;
+}
+
+export interface NewBatch {
+  sourceName: string | null;
+  action: Action;
+  items: readonly NewItem[];
+  createdBy: string | null;
+  machine: string | null;
+  now: number;
+}
+
+export function createBatch(db: Db, batch: NewBatch): string {
+  const id = randomUUID();
+  const insertItem = db.prepare(
+    `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+  );
+  db.transaction(() => {
+    db.prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)').run(
+      id,
+      batch.sourceName,
+      batch.action,
+      batch.now,
+      batch.createdBy,
+      batch.machine,
+    );
+    batch.items.forEach((item, seq) => {
+      insertItem.run(id, seq, item.reference, item.row, item.provider, item.accountId, batch.action, batch.now);
+    });
+  }).immediate();
+  return id;
+}
+
+export interface ClaimedItem {
+  id: number;
+  seq: number;
+  reference: string;
+  provider: ProviderId;
+  accountId: string;
+  action: Action;
+  attempts: number;
+}
+
+export interface ClaimRequest {
+  batchId: string;
+  owner: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+  /** Accounts whose items must stay queued (e.g. their key was refused). */
+  excludeAccounts: readonly string[];
+}
+
+/** Atomically moves up to `limit` due items to in_flight under a lease, in import order. */
+export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
+  const excluded = JSON.stringify(request.excludeAccounts);
+  const rows = db
+    .prepare(
+      `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?
+       WHERE id IN (
+         SELECT id FROM items
+         WHERE batch_id = ? AND state = 'queued' AND next_attempt_at <= ?
+           AND account_id NOT IN (SELECT value FROM json_each(?))
+         ORDER BY seq LIMIT ?)
+       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts`,
+    )
+    .all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as ClaimedItem[];
+  return rows.sort((a, b) => a.seq - b.seq);
+}
+
+/** Puts claimed items that were never sent back in the queue, as they were. */
+export function releaseClaims(db: Db, itemIds: readonly number[], owner: string): void {
+  const release = db.prepare(
+    `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE id = ? AND state = 'in_flight' AND claimed_by = ?`,
+  );
+  db.transaction(() => {
+    for (const id of itemIds) release.run(id, owner);
+  }).immediate();
+}
+
+/** Claims whose lease ran out belong to nobody: their items go back to the queue. */
+export function releaseExpiredClaims(db: Db, now: number): number {
+  return db
+    .prepare(
+      `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE state = 'in_flight' AND lease_until < ?`,
+    )
+    .run(now).changes;
+}
+
+export interface AttemptRecord {
+  startedAt: number;
+  durationMs: number;
+  endpoint: string;
+  httpStatus: number | null;
+  outcome: string;
+  reason: Reason | null;
+  message: string;
+}
+
+export interface ItemUpdate {
+  itemId: number;
+  state: Extract<ItemState, 'queued' | 'succeeded' | 'failed'>;
+  reason: Reason | null;
+  message: string;
+  httpStatus: number | null;
+  apiLinks: ApiLink[] | null;
+  /** For a queued item, when it may be sent again. */
+  nextAttemptAt: number;
+  completedAt: number | null;
+  /** The request this update comes from; null when no request counted as an attempt. */
+  attempt: AttemptRecord | null;
+}
+
+/** Writes many results in one transaction: the group commit that keeps disk syncs per batch of items. */
+export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
+  const update = db.prepare(
+    `UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, api_links = ?, next_attempt_at = ?,
+       completed_at = ?, attempts = attempts + ?, lease_until = NULL, claimed_by = NULL
+     WHERE id = ?`,
+  );
+  const insertAttempt = db.prepare(
+    `INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, http_status, outcome, reason, message)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const u of updates) {
+      update.run(
+        u.state,
+        u.reason,
+        u.message,
+        u.httpStatus,
+        u.apiLinks ? JSON.stringify(u.apiLinks) : null,
+        u.nextAttemptAt,
+        u.completedAt,
+        u.attempt ? 1 : 0,
+        u.itemId,
+      );
+      const a = u.attempt;
+      if (a) insertAttempt.run(u.itemId, a.startedAt, a.durationMs, a.endpoint, a.httpStatus, a.outcome, a.reason, a.message);
+    }
+  }).immediate();
+}
+
+export function batchCounts(db: Db, batchId: string): StateCounts {
+  const counts = emptyCounts();
+  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_id = ? GROUP BY state').all(batchId) as {
+    state: ItemState;
+    n: number;
+  }[];
+  for (const row of rows) counts[row.state] = row.n;
+  return counts;
+}
+
+/** When the next queued item of the batch becomes due, or null when none is queued (outside excluded accounts). */
+export function nextDueAt(db: Db, batchId: string, excludeAccounts: readonly string[]): number | null {
+  const row = db
+    .prepare(
+      `SELECT MIN(next_attempt_at) AS due FROM items
+       WHERE batch_id = ? AND state = 'queued' AND account_id NOT IN (SELECT value FROM json_each(?))`,
+    )
+    .get(batchId, JSON.stringify(excludeAccounts)) as { due: number | null };
+  return row.due;
+}
