@@ -1,0 +1,121 @@
+/**
+ * The Electron shell: one secure window, the IPC door into the core service, and the app's
+ * lifecycle. Everything the app does lives in electron/core; this file only wires it up.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, app, dialog, ipcMain, net, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../shared/ipc';
+import { keychainStore } from '../core/credentials/store';
+import { openDatabase } from '../core/db/open';
+import { dispatch } from '../core/dispatch';
+import { describeError } from '../core/errors';
+import { createService, type AppService } from '../core/service';
+import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+
+let window: BrowserWindow | null = null;
+let service: AppService | null = null;
+
+/** better-sqlite3 built for Electron by `npm start` (scripts/electron-native.mjs), when present. */
+function sqliteBinding(): string | undefined {
+  const built = join(app.getAppPath(), '.cache', 'electron-native', process.versions.electron, 'better_sqlite3.node');
+  return existsSync(built) ? built : undefined;
+}
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return (
+    window !== null &&
+    event.sender === window.webContents &&
+    frame !== null &&
+    frame === window.webContents.mainFrame &&
+    isAppUrl(frame.url, rendererUrl)
+  );
+}
+
+function harden(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, rendererUrl)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Bulk Cancel',
+    show: false,
+    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = null;
+  });
+  void window.loadURL(rendererUrl);
+}
+
+async function start(): Promise<void> {
+  harden();
+  const dataDir = process.env.BULK_CANCEL_DATA_DIR ?? app.getPath('userData');
+  try {
+    const binding = sqliteBinding();
+    const db = openDatabase(dataDir, binding ? { nativeBinding: binding } : {});
+    service = createService({
+      db,
+      credentials: keychainStore(),
+      fetch: (url, init) => net.fetch(url, init),
+      owner: `app:${hostname()}:${process.pid}`,
+    });
+  } catch (error) {
+    dialog.showErrorBox('Bulk Cancel cannot open its data', describeError(error));
+    app.exit(4);
+    return;
+  }
+  const current = service;
+  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
+    if (!isTrustedSender(event)) {
+      return {
+        ok: false,
+        error: { code: 'invalid_request', message: 'Requests are accepted only from the Bulk Cancel window.' },
+      };
+    }
+    return dispatch(current.handlers, channel, payload);
+  });
+  current.onEvent((name, payload) => window?.webContents.send(EVENT_CHANNEL, name, payload));
+  createWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.on('window-all-closed', () => {
+    void service?.close().finally(() => app.quit());
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && service) createWindow();
+  });
+  void app.whenReady().then(start);
+}
