@@ -1,0 +1,74 @@
+/**
+ * The outcome of a batch at a glance: a bar split by state (a small chart) and the numbers beside it,
+ * in words as well as colours.
+ */
+import type { StateCounts } from '../../../shared/domain';
+
+interface Props {
+  counts: StateCounts;
+  total: number;
+}
+
+const SEGMENTS = [
+  { state: 'succeeded', className: 'seg-succeeded' },
+  { state: 'failed', className: 'seg-failed' },
+  { state: 'stopped', className: 'seg-stopped' },
+  { state: 'in_flight', className: 'seg-in-flight' },
+] as const;
+
+/** Items that have their final result. */
+export function doneCount(counts: StateCounts): number {
+  return counts.succeeded + counts.failed + counts.stopped;
+}
+
+export function OutcomeBar({ counts, total }: Props) {
+  const done = doneCount(counts);
+  return (
+    <div
+      className="outcome-bar"
+      role="progressbar"
+      aria-label="Items finished"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      aria-valuetext={`${done} of ${total} finished`}
+      data-testid="progress"
+    >
+      {total > 0 &&
+        SEGMENTS.map(({ state, className }) =>
+          counts[state] > 0 ? (
+            <div key={state} className={`seg ${className}`} style={{ width: `${(counts[state] / total) * 100}%` }} />
+          ) : null,
+        )}
+    </div>
+  );
+}
+
+export function OutcomeCounts({ counts }: { counts: StateCounts }) {
+  return (
+    <dl className="outcome-counts">
+      <div className="outcome ok">
+        <dt>✓ Succeeded</dt>
+        <dd data-testid="summary-succeeded">{counts.succeeded}</dd>
+      </div>
+      <div className="outcome bad">
+        <dt>✗ Failed</dt>
+        <dd data-testid="summary-failed">{counts.failed}</dd>
+      </div>
+      <div className="outcome">
+        <dt>Queued</dt>
+        <dd data-testid="summary-queued">{counts.queued}</dd>
+      </div>
+      <div className="outcome">
+        <dt>Sending now</dt>
+        <dd data-testid="summary-in-flight">{counts.in_flight}</dd>
+      </div>
+      {counts.stopped > 0 && (
+        <div className="outcome">
+          <dt>Stopped</dt>
+          <dd data-testid="summary-stopped">{counts.stopped}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * What main found in an imported list before anything is queued: where the references are,
+ * how many will be cancelled, duplicates collapsed, rows rejected and why, and the first references.
+ */
+import type { ImportPreview } from '../../../shared/contract';
+import { providerName } from '../format';
+
+export function PreviewPanel({ preview }: { preview: ImportPreview }) {
+  const column = preview.column.name ? `“${preview.column.name}”` : `column ${preview.column.index + 1}`;
+  return (
+    <div className="panel preview" data-testid="preview">
+      <h2>{preview.fileName ?? 'Pasted list'}</h2>
+      <div className="counts">
+        <Count label="to cancel" value={preview.items} testId="preview-items" tone="primary" />
+        <Count label="duplicates collapsed" value={preview.duplicates} testId="preview-duplicates" />
+        <Count
+          label="rows rejected"
+          value={preview.rejectedTotal}
+          testId="preview-rejected"
+          tone={preview.rejectedTotal > 0 ? 'bad' : undefined}
+        />
+      </div>
+      <dl className="facts">
+        <dt>Reference column</dt>
+        <dd>{column}</dd>
+        <dt>Header row</dt>
+        <dd>{preview.hasHeader ? 'Yes' : 'No'}</dd>
+        {preview.provider && (
+          <>
+            <dt>References look like</dt>
+            <dd>{providerName(preview.provider)}</dd>
+          </>
+        )}
+      </dl>
+      {preview.notes.length > 0 && (
+        <ul className="notes">
+          {preview.notes.map((note, i) => (
+            <li key={i}>{note}</li>
+          ))}
+        </ul>
+      )}
+      {preview.rejectedTotal > 0 && <RejectedRows preview={preview} />}
+      {preview.sample.length > 0 && <Sample preview={preview} />}
+    </div>
+  );
+}
+
+interface CountProps {
+  label: string;
+  value: number;
+  testId: string;
+  tone?: 'primary' | 'bad' | undefined;
+}
+
+function Count({ label, value, testId, tone }: CountProps) {
+  return (
+    <div className={tone ? `count ${tone}` : 'count'}>
+      <span className="count-value" data-testid={testId}>
+        {value}
+      </span>
+      <span className="count-label">{label}</span>
+    </div>
+  );
+}
+
+function RejectedRows({ preview }: { preview: ImportPreview }) {
+  const shown = preview.rejected.length;
+  return (
+    <details className="rejected" open>
+      <summary>
+        Rejected rows
+        {preview.rejectedTotal > shown && (
+          <span className="muted">
+            {' '}
+            (showing first {shown} of {preview.rejectedTotal})
+          </span>
+        )}
+      </summary>
+      <div className="small-table-wrap">
+        <table className="small-table">
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              <th scope="col">Value</th>
+              <th scope="col">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.rejected.map((row) => (
+              <tr key={`${row.row}:${row.value}`}>
+                <td className="num">{row.row}</td>
+                <td className="mono">{row.value || <span className="muted">(empty)</span>}</td>
+                <td>{row.error}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+function Sample({ preview }: { preview: ImportPreview }) {
+  return (
+    <details className="sample" open>
+      <summary>First {preview.sample.length} references</summary>
+      <ol className="sample-list">
+        {preview.sample.map((item) => (
+          <li key={item.row}>
+            <span className="muted small">row {item.row}</span> <span className="mono">{item.reference}</span>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * Results: every item of the batch with its outcome, the provider's message, HTTP status and
+ * attempts; filter by outcome and search by reference or message.
+ */
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { ResultRow } from '../../../shared/contract';
+import { call, messageOf, onEvent } from '../api';
+import { OutcomeCounts } from '../components/OutcomeSummary';
+import { ResultsTable } from '../components/ResultsTable';
+import { isFinished } from '../hooks';
+import { countStates, filterResults, OUTCOME_FILTERS, searchTexts, type OutcomeFilter } from '../resultFilters';
+
+interface Props {
+  batchId: string | null;
+  onImport: () => void;
+}
+
+export function ResultsScreen({ batchId, onImport }: Props) {
+  if (!batchId) {
+    return (
+      <section className="screen">
+        <h1>Results</h1>
+        <p className="lead">No batch yet. Import a list of shipments to cancel and the results appear here.</p>
+        <button type="button" className="button primary" onClick={onImport}>
+          Import a list
+        </button>
+      </section>
+    );
+  }
+  return <BatchResults batchId={batchId} />;
+}
+
+function BatchResults({ batchId }: { batchId: string }) {
+  const [rows, setRows] = useState<ResultRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [loads, setLoads] = useState(0);
+  const [filter, setFilter] = useState<OutcomeFilter>('all');
+  const [search, setSearch] = useState('');
+  const deferredSearch = useDeferredValue(search);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    call('batch.results', { batchId })
+      .then((found) => {
+        if (!live) return;
+        setRows(found);
+        setError(null);
+      })
+      .catch((failure: unknown) => live && setError(messageOf(failure)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [batchId, loads]);
+
+  const texts = useMemo(() => searchTexts(rows ?? []), [rows]);
+  const counts = useMemo(() => countStates(rows ?? []), [rows]);
+  const unfinished = counts.queued + counts.in_flight;
+
+  // When the batch finishes while this screen shows unfinished items, load the final results once.
+  const showsUnfinished = useRef(false);
+  showsUnfinished.current = rows === null || unfinished > 0;
+  useEffect(
+    () =>
+      onEvent('batch.progress', (summary) => {
+        if (summary.id !== batchId || !isFinished(summary) || !showsUnfinished.current) return;
+        showsUnfinished.current = false;
+        setLoads((n) => n + 1);
+      }),
+    [batchId],
+  );
+
+  const shown = useMemo(() => filterResults(rows ?? [], texts, filter, deferredSearch), [rows, texts, filter, deferredSearch]);
+
+  return (
+    <section className="screen results-screen" aria-labelledby="results-title">
+      <div className="screen-head">
+        <h1 id="results-title">Results</h1>
+        <button type="button" className="button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
+          {loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {rows === null && !error && <p className="muted">Loading results…</p>}
+      {rows !== null && (
+        <>
+          <OutcomeCounts counts={counts} />
+          {unfinished > 0 && (
+            <p className="muted small">{unfinished} items are still being sent; Refresh shows their latest state.</p>
+          )}
+          <div className="toolbar">
+            <label className="field inline">
+              <span>Show</span>
+              <select data-testid="results-filter" value={filter} onChange={(e) => setFilter(e.target.value as OutcomeFilter)}>
+                {OUTCOME_FILTERS.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field inline grow">
+              <span>Search</span>
+              <input
+                type="search"
+                data-testid="results-search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="Reference or message"
+                spellCheck={false}
+              />
+            </label>
+            <span className="muted small" role="status">
+              {shown.length === rows.length ? `${rows.length} items` : `${shown.length} of ${rows.length} items`}
+            </span>
+          </div>
+          <ResultsTable rows={shown} />
+        </>
+      )}
+    </section>
+  );
+}
