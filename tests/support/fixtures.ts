@@ -1,0 +1,58 @@
+/**
+ * Test fixtures shared by the integration tests: a fresh data directory with a real SQLite file,
+ * the real keychain, the carrier simulator, and an Electio account that points at it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addAccount, type Account } from '../../electron/core/accounts';
+import { keychainStore, type CredentialStore } from '../../electron/core/credentials/store';
+import { openDatabase, type Db } from '../../electron/core/db/open';
+import { ELECTIO_DEFAULT_API_KEY } from '../simulator';
+
+export function tempDir(prefix = 'bulk-cancel-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestWorld {
+  dataDir: string;
+  db: Db;
+  credentials: CredentialStore;
+  close(): Promise<void>;
+}
+
+/** A fresh data directory and database, and the real keychain; `close` removes the secrets it stored. */
+export function testWorld(): TestWorld {
+  const dir = tempDir();
+  const db = openDatabase(dir.path);
+  const keychain = keychainStore();
+  const stored = new Set<string>();
+  const credentials: CredentialStore = {
+    get: (id) => keychain.get(id),
+    set: async (id, secret) => {
+      stored.add(id);
+      await keychain.set(id, secret);
+    },
+    delete: (id) => keychain.delete(id),
+  };
+  return {
+    dataDir: dir.path,
+    db,
+    credentials,
+    async close() {
+      db.close();
+      for (const id of stored) await keychain.delete(id).catch(() => false);
+      dir.remove();
+    },
+  };
+}
+
+export function electioAccount(
+  world: TestWorld,
+  baseUrl: string,
+  name = 'Electio main',
+  secret = ELECTIO_DEFAULT_API_KEY,
+): Promise<Account> {
+  return addAccount(world.db, world.credentials, { provider: 'electio', name, baseUrl, secret }, Date.now());
+}
