@@ -5,7 +5,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedDemoShipments } from './demo-data';
 import { ELECTIO_DEFAULT_API_KEY } from './electio';
+import {
+  SENDCLOUD_DEFAULT_CLIENT_ID,
+  SENDCLOUD_DEFAULT_CLIENT_SECRET,
+  SENDCLOUD_DEFAULT_PUBLIC_KEY,
+  SENDCLOUD_DEFAULT_SECRET_KEY,
+} from './sendcloud';
 import { startSimulator } from './server';
+import { SORTED_DEFAULT_API_KEY } from './sorted-pro';
 
 function wholeNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -35,7 +42,12 @@ if (demo !== undefined) {
   demoNote = ` demo=${file}`;
 }
 
-console.log(`Electio simulator url=${simulator.url} key=${ELECTIO_DEFAULT_API_KEY}${demoNote}`);
+console.log(
+  `Carrier simulator url=${simulator.url} electio-key=${ELECTIO_DEFAULT_API_KEY} sorted-pro-key=${SORTED_DEFAULT_API_KEY}` +
+    ` sendcloud-basic=${SENDCLOUD_DEFAULT_PUBLIC_KEY}:${SENDCLOUD_DEFAULT_SECRET_KEY}` +
+    ` sendcloud-oauth2=${SENDCLOUD_DEFAULT_CLIENT_ID}:${SENDCLOUD_DEFAULT_CLIENT_SECRET} token-url=${simulator.url}/oauth2/token/` +
+    demoNote,
+);
 
 const stop = (): void => void simulator.close();
 process.once('SIGINT', stop);

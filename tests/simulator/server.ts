@@ -1,8 +1,11 @@
 // The carrier simulator's core: a real HTTP server on 127.0.0.1 that logs every request and hands it to
-// one handler per provider (Electio today; Sorted PRO and Sendcloud slot in beside it).
+// one handler per provider (Electio, Sorted PRO and Sendcloud, each in its own module). Every provider's paths
+// hang from the simulator's root URL, exactly as they hang from the real API roots.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElectioState } from './electio';
+import { SendcloudState, type SendcloudOptions } from './sendcloud';
+import { SortedProState } from './sorted-pro';
 
 /** A request as the provider handlers see it: path segments already percent-decoded. */
 export interface SimRequest {
@@ -39,12 +42,16 @@ export interface SimulatorOptions {
   /** Fixed port for standalone use; tests leave it out to get an ephemeral one. */
   port?: number;
   electio?: { apiKeys?: string[] };
+  sortedPro?: { apiKeys?: string[] };
+  sendcloud?: SendcloudOptions;
 }
 
 export interface Simulator {
   /** e.g. `http://127.0.0.1:41234`, no trailing slash. */
   url: string;
   electio: ElectioState;
+  sortedPro: SortedProState;
+  sendcloud: SendcloudState;
   requests: LoggedRequest[];
   count(filter?: { method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
@@ -82,7 +89,13 @@ function toRequest(raw: IncomingMessage, body: string): { logged: LoggedRequest;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const electio = new ElectioState(options.electio?.apiKeys);
-  const handlers: ProviderHandler[] = [(request) => electio.handle(request)];
+  const sortedPro = new SortedProState(options.sortedPro?.apiKeys);
+  const sendcloud = new SendcloudState(options.sendcloud);
+  const handlers: ProviderHandler[] = [
+    (request) => electio.handle(request),
+    (request) => sortedPro.handle(request),
+    (request) => sendcloud.handle(request),
+  ];
   const requests: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = options.latencyMs ?? 0;
@@ -140,11 +153,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  sortedPro.baseUrl = url;
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     electio,
+    sortedPro,
+    sendcloud,
     requests,
     count: (filter = {}) =>
       requests.filter(

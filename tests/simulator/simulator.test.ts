@@ -179,7 +179,7 @@ describe('simulator core', () => {
   });
 
   it('answers unknown routes with 404 JSON', async () => {
-    const res = await fetch(`${sim.url}/shipments/x/cancel`, { method: 'PUT' });
+    const res = await fetch(`${sim.url}/parcels/x/cancel`, { method: 'PUT' });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'route_not_found' });
   });
