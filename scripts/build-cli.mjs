@@ -1,5 +1,5 @@
 // Bundles the `bulk-cancel` command (electron/cli) into out/cli for plain Node. Runs on `npm install`
-// (prepare) so `npx bulk-cancel` works straight after it. Native modules stay external.
+// (prepare) so `npx bulk-cancel` works straight after it. Dependencies (native modules, undici) stay external.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'keytar'],
+  external: ['better-sqlite3', 'keytar', 'undici'],
   define: { BULK_CANCEL_VERSION: JSON.stringify(version) },
   banner: { js: "import { createRequire as __bcRequire } from 'node:module'; const require = __bcRequire(import.meta.url);" },
   logLevel: 'warning',

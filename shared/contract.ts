@@ -29,12 +29,36 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorS
 
 const Id = z.string().min(1).max(100);
 
+/** An account's provider fields besides its base URL. None of them is secret. */
+export const AccountSettings = z
+  .object({
+    /** Sendcloud: the shop integration the seed's delete endpoint works on. */
+    integrationId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31)
+      .optional(),
+    /** Sendcloud: HTTP Basic (public + secret key) or OAuth2 client credentials. */
+    authKind: z.enum(['basic', 'oauth2']).optional(),
+    tokenUrl: z.string().max(2000).optional(),
+    /** Requests per minute; the provider's default pace when not set. */
+    ratePerMinute: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+export type AccountSettings = z.infer<typeof AccountSettings>;
+
 export const AccountView = z.object({
   id: Id,
   name: z.string(),
   provider: ProviderId,
   baseUrl: z.string(),
+  settings: AccountSettings,
+  /** The pace actually used: the setting, or the provider's default. */
+  ratePerMinute: z.number().int(),
   hasSecret: z.boolean(),
+  /** The secret is kept in memory until the app quits, because no keychain was reachable. */
+  secretInMemory: z.boolean(),
 });
 export type AccountView = z.infer<typeof AccountView>;
 
@@ -67,10 +91,29 @@ export const ImportPreview = z.object({
   rejectedTotal: z.number().int(),
   sample: z.array(z.object({ row: z.number().int(), reference: z.string() })),
   provider: ProviderId.nullable(),
-  accounts: z.array(AccountView),
+  /** One group per provider found: how many items, how many name their own account, and its accounts. */
+  groups: z.array(
+    z.object({
+      provider: ProviderId,
+      items: z.number().int(),
+      /** Items whose row names an account (an `account` column), by that name. */
+      named: z.array(z.object({ accountName: z.string(), items: z.number().int() })),
+      accounts: z.array(AccountView),
+    }),
+  ),
   notes: z.array(z.string()),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
+
+/** Where a batch's items go: per account and action. */
+export const Route = z.object({
+  accountId: Id,
+  accountName: z.string(),
+  provider: ProviderId,
+  action: Action,
+  items: z.number().int(),
+});
+export type Route = z.infer<typeof Route>;
 
 export const BatchSummary = z.object({
   id: Id,
@@ -91,10 +134,17 @@ export const ImportCreated = z.object({
   items: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.number().int(),
+  routes: z.array(Route),
 });
 export type ImportCreated = z.infer<typeof ImportCreated>;
 
 const Empty = z.object({}).strict();
+
+const AccountName = z.string().trim().min(1).max(100);
+const BaseUrl = z.string().max(2000);
+const Secret = z.string().min(1).max(10_000);
+/** The account chosen per provider for rows that do not name one. */
+const AccountChoices = z.partialRecord(ProviderId, Id);
 
 /** Every channel: the request the renderer sends and the value main answers with. */
 export const channels = {
@@ -103,19 +153,37 @@ export const channels = {
     request: z
       .object({
         provider: ProviderId,
-        name: z.string().trim().min(1).max(100),
-        baseUrl: z.string().max(2000).optional(),
-        secret: z.string().min(1).max(10_000),
+        name: AccountName,
+        baseUrl: BaseUrl.optional(),
+        settings: AccountSettings.optional(),
+        secret: Secret,
+        /** The clerk agreed to keep the secret in memory until the app quits (no keychain reachable). */
+        keepInMemory: z.boolean().optional(),
       })
       .strict(),
     response: AccountView,
   },
+  'accounts.update': {
+    request: z
+      .object({
+        id: Id,
+        name: AccountName.optional(),
+        baseUrl: BaseUrl.optional(),
+        settings: AccountSettings.optional(),
+        /** A new secret replaces the stored one; leaving it out keeps it. */
+        secret: Secret.optional(),
+        keepInMemory: z.boolean().optional(),
+      })
+      .strict(),
+    response: AccountView,
+  },
+  'accounts.remove': { request: z.object({ id: Id }).strict(), response: z.object({ removed: z.literal(true) }) },
   'import.preview': {
-    request: z.object({ source: ImportSource }).strict(),
+    request: z.object({ source: ImportSource, action: Action.optional() }).strict(),
     response: ImportPreview,
   },
   'import.confirm': {
-    request: z.object({ source: ImportSource, accountId: Id }).strict(),
+    request: z.object({ source: ImportSource, action: Action.optional(), accounts: AccountChoices }).strict(),
     response: ImportCreated,
   },
   'batch.start': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },

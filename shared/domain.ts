@@ -4,31 +4,68 @@
  */
 import { z } from 'zod';
 
-export const PROVIDER_IDS = ['electio'] as const;
+export const PROVIDER_IDS = ['electio', 'sorted-pro', 'sendcloud'] as const;
 export const ProviderId = z.enum(PROVIDER_IDS);
 export type ProviderId = z.infer<typeof ProviderId>;
 
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
   electio: 'Electio (Sorted PRO v1)',
+  'sorted-pro': 'Sorted PRO',
+  sendcloud: 'Sendcloud',
 };
 
-export const ACTIONS = ['cancel'] as const;
+/**
+ * What a batch asks of each shipment. `cancel` is the provider's cancel (for Sendcloud, the seed's
+ * integration delete, which removes a shop shipment and does not cancel a label);
+ * `cancel-and-delete` also deletes a cancelled Sorted PRO shipment; `cancel-label` cancels a
+ * Sendcloud label by parcel or shipment id.
+ */
+export const ACTIONS = ['cancel', 'cancel-and-delete', 'cancel-label'] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;
 
+export const ACTION_LABELS: Record<Action, string> = {
+  cancel: 'Cancel',
+  'cancel-and-delete': 'Cancel, then delete (Sorted PRO)',
+  'cancel-label': 'Cancel label (Sendcloud)',
+};
+
+/** The action an item of this provider gets in a batch with this action. */
+export function itemAction(batchAction: Action, provider: ProviderId): Action {
+  if (batchAction === 'cancel-and-delete' && provider === 'sorted-pro') return batchAction;
+  if (batchAction === 'cancel-label' && provider === 'sendcloud') return batchAction;
+  return 'cancel';
+}
+
+/** What each action does at each provider, in the clerk's words. */
+export function actionDescription(action: Action, provider: ProviderId): string {
+  if (provider === 'sendcloud') {
+    return action === 'cancel-label'
+      ? 'cancels the label (Sendcloud may finish it later: "cancellation queued")'
+      : 'removes the shipment from the Sendcloud shop integration; it does not cancel a label';
+  }
+  return action === 'cancel-and-delete' && provider === 'sorted-pro'
+    ? 'cancels the shipment, then deletes it'
+    : 'cancels the shipment';
+}
+
 /**
- * `stopped` is an item the clerk stopped before it was sent. The word *cancelled* is kept for
- * what the provider did to a shipment, never for our own states.
+ * `pending`: the provider accepted the cancellation but finishes it later (neither success nor
+ * failure). `stopped`: the clerk stopped the item before it was sent. The word *cancelled* is kept
+ * for what the provider did to a shipment, never for our own states.
  */
-export const ITEM_STATES = ['queued', 'in_flight', 'succeeded', 'failed', 'stopped'] as const;
+export const ITEM_STATES = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'] as const;
 export const ItemState = z.enum(ITEM_STATES);
 export type ItemState = z.infer<typeof ItemState>;
-export const FINAL_STATES: readonly ItemState[] = ['succeeded', 'failed', 'stopped'];
+export const FINAL_STATES: readonly ItemState[] = ['succeeded', 'failed', 'pending', 'stopped'];
 
 /** Normalised reasons a clerk can filter on, next to the provider's own message. */
 export const REASONS = [
   'cancelled',
   'already_cancelled',
+  'removed',
+  'deleted',
+  'queued',
   'not_found',
   'too_late',
   'unauthorized',
@@ -43,6 +80,9 @@ export type Reason = z.infer<typeof Reason>;
 export const REASON_LABELS: Record<Reason, string> = {
   cancelled: 'Cancelled',
   already_cancelled: 'Already cancelled',
+  removed: 'Removed from integration',
+  deleted: 'Deleted',
+  queued: 'Cancellation queued',
   not_found: 'Not found',
   too_late: 'Too late (manifested)',
   unauthorized: 'Key rejected',
@@ -76,5 +116,5 @@ export const StateCounts = z.record(ItemState, z.number().int());
 export type StateCounts = Record<ItemState, number>;
 
 export function emptyCounts(): StateCounts {
-  return { queued: 0, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 };
+  return { queued: 0, in_flight: 0, succeeded: 0, failed: 0, pending: 0, stopped: 0 };
 }

@@ -13,7 +13,12 @@ const OPTIONS = {
   provider: { type: 'string' },
   name: { type: 'string' },
   'base-url': { type: 'string' },
-  account: { type: 'string' },
+  account: { type: 'string', multiple: true },
+  action: { type: 'string' },
+  'integration-id': { type: 'string' },
+  auth: { type: 'string' },
+  'token-url': { type: 'string' },
+  rate: { type: 'string' },
   batch: { type: 'string' },
   concurrency: { type: 'string' },
   'chunk-size': { type: 'string' },
@@ -26,9 +31,10 @@ const GLOBAL: readonly OptionName[] = ['data-dir', 'json', 'help', 'version'];
 
 /** Which options each command accepts besides the global ones. */
 export const COMMANDS = {
-  'account add': ['provider', 'name', 'base-url'],
+  'account add': ['provider', 'name', 'base-url', 'integration-id', 'auth', 'token-url', 'rate'],
   'account list': [],
-  import: ['account', 'provider'],
+  'account remove': [],
+  import: ['account', 'provider', 'action'],
   run: ['batch', 'concurrency', 'chunk-size'],
   results: ['batch', 'format', 'failed'],
   status: ['batch'],
@@ -39,7 +45,8 @@ export type CommandName = keyof typeof COMMANDS;
 export interface ParsedCommand {
   command: CommandName | null;
   positionals: string[];
-  values: Partial<Record<OptionName, string | boolean>>;
+  /** `--account` may be repeated, so it is a list; every other option is given once. */
+  values: Partial<Record<Exclude<OptionName, 'account'>, string | boolean>> & { account?: string[] };
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommand {
@@ -57,7 +64,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   const [first, second] = positionals;
   if (first === 'account') {
     const sub = `account ${second ?? ''}`;
-    if (!(sub in COMMANDS)) throw new AppError('bad_input', 'Use "bulk-cancel account add" or "bulk-cancel account list".');
+    if (!(sub in COMMANDS))
+      throw new AppError(
+        'bad_input',
+        'Use "bulk-cancel account add", "bulk-cancel account list" or "bulk-cancel account remove NAME".',
+      );
     command = sub as CommandName;
     positionals = positionals.slice(2);
   } else if (first && first in COMMANDS) {
@@ -84,11 +95,17 @@ function parseErrorSentence(error: unknown): string {
   return `${first || 'The command line cannot be read'}.`;
 }
 
-export function positiveInteger(value: string | boolean | undefined, flag: string, fallback: number): number {
+export function positiveInteger(
+  value: string | boolean | undefined,
+  flag: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < 1) {
-    throw new AppError('bad_input', `--${flag} needs a whole number of 1 or more.`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < 1 || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'of 1 or more' : `from 1 to ${max}`;
+    throw new AppError('bad_input', `--${flag} needs a whole number ${range}.`);
   }
   return n;
 }
@@ -98,20 +115,46 @@ export const HELP = `bulk-cancel: cancel many shipments at once, from the comman
 Usage: bulk-cancel [--data-dir DIR] [--json] COMMAND [options]
 
 Commands:
-  account add --provider electio --name NAME [--base-url URL]
-                         add an account; its API key is read as one line from stdin
-                         and kept in the system keychain
+  account add --provider electio|sorted-pro|sendcloud --name NAME [--base-url URL] [--rate N]
+              [--integration-id N] [--auth basic|oauth2] [--token-url URL]
+                         add an account; its secret is read as one line from stdin and
+                         kept in the system keychain. Electio and Sorted PRO: the API key.
+                         Sendcloud: PUBLIC_KEY:SECRET_KEY (--auth basic, the default) or
+                         CLIENT_ID:CLIENT_SECRET (--auth oauth2; --token-url overrides
+                         Sendcloud's token address). --integration-id is the shop
+                         integration whose shipments "cancel" removes (Sendcloud only).
+                         --rate: requests per minute (default: the provider's own pace).
+                         --base-url is the API root the provider's paths hang from
   account list           list accounts
-  import FILE [--account NAME] [--provider ID]
+  account remove NAME    remove an account and its key (refused while it has queued items)
+  import FILE [--account NAME]... [--provider ID] [--action ACTION]
                          check a CSV or text list (FILE may be - for stdin) and queue
-                         its references as a new batch; sends nothing
+                         its references as a new batch; sends nothing. Each row goes to
+                         the account its "account" column names, else to the --account
+                         given for its provider (repeat --account, one per provider),
+                         else to its provider's only account. --provider reads every
+                         reference as that provider's. ACTION (default cancel):
+                           cancel             cancel the shipment; for Sendcloud this removes
+                                              the shipment from the shop integration and
+                                              does NOT cancel a label
+                           cancel-and-delete  Sorted PRO: cancel, then delete the shipment
+                                              (others: cancel)
+                           cancel-label       Sendcloud: cancel the label by parcel id or
+                                              shipment id (others: cancel)
   run --batch ID [--concurrency N] [--chunk-size N]
                          send the batch's queued cancellations until each item is final
                          (concurrency: requests in flight, default 4; chunk size: Electio
-                         cancellist length, default 100, 1 = one request per item)
+                         cancellist length, default 100, 1 = one request per item).
+                         A Sendcloud label cancellation it accepts but finishes later
+                         ends "pending": not failed
   results --batch ID [--format json|csv] [--failed]
                          every item's result, in import order
   status [--batch ID]    item counts per state
+
+Providers: electio (Electio, Sorted PRO v1; references like EC-000-05D-1NS),
+sorted-pro (Sorted PRO v2; sp_ and digits), sendcloud (shipment UUIDs, or the
+external_order_id and external_shipment_id columns; parcel or shipment ids for
+cancel-label).
 
 Global options:
   --data-dir DIR         where the data lives (else $BULK_CANCEL_DATA_DIR, else the app's own)

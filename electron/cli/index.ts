@@ -1,5 +1,8 @@
 /** Entry point of the `bulk-cancel` command: runs it and exits with its code. */
 import { main } from './main';
+import { useEnvironmentProxy } from './proxy';
+
+useEnvironmentProxy();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -6,19 +6,36 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PROVIDER_IDS, ProviderId, type ItemState } from '../../shared/domain';
-import { addAccount, checkBaseUrl, findAccountByName, listAccounts, viewAccount, type Account } from '../core/accounts';
+import type { AccountSettings, AccountView } from '../../shared/contract';
+import {
+  ACTIONS,
+  Action,
+  PROVIDER_IDS,
+  PROVIDER_LABELS,
+  ProviderId,
+  actionDescription,
+  emptyCounts,
+  type ItemState,
+} from '../../shared/domain';
+import {
+  addAccount,
+  checkBaseUrl,
+  findAccountByName,
+  listAccounts,
+  removeAccount,
+  viewAccount,
+  type Account,
+} from '../core/accounts';
 import { keychainStore, type CredentialStore } from '../core/credentials/store';
 import { DATABASE_FILE, databaseError, openDatabase, type Db } from '../core/db/open';
 import { AppError, describeError, isAppError } from '../core/errors';
 import { decodeBytes } from '../core/import/decode';
-import { planImport, queueImport } from '../core/import/source';
+import { planImport, queueImport, routeEntries, type AccountChoices, type Routing } from '../core/import/source';
 import { batchOrigin } from '../core/origin';
 import { defaultDataDir } from '../core/paths';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
 import { batchCounts, releaseExpiredClaims } from '../core/queue/store';
 import { listResults, resultsToCsv, toRecords } from '../core/results';
-import { emptyCounts } from '../../shared/domain';
 import { HELP, parseCommandLine, positiveInteger, type CommandName, type ParsedCommand } from './args';
 import { output, readSecretLine, readStdin, type Output } from './io';
 
@@ -66,6 +83,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await accountAdd(context);
       case 'account list':
         return await accountList(context);
+      case 'account remove':
+        return await accountRemove(context);
       case 'import':
         return await importFile(context);
       case 'run':
@@ -92,8 +111,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 function checkUsage(command: CommandName, positionals: readonly string[], values: ParsedCommand['values']): void {
   if (command === 'import') {
     if (positionals.length !== 1) throw new AppError('bad_input', 'Give exactly one FILE to import (or - for stdin).');
+    providerOption(values.provider);
+    actionOption(values.action);
+  } else if (command === 'account remove') {
+    if (positionals.length !== 1 || positionals[0]?.trim() === '')
+      throw new AppError('bad_input', 'Give the NAME of the account to remove, e.g. bulk-cancel account remove "Electio main".');
   } else {
     noPositionals(positionals);
+  }
+  if (command === 'account add') {
+    const provider = providerOption(values.provider);
+    if (provider) accountSettings(provider, values);
   }
   if (command === 'run') {
     positiveInteger(values.concurrency, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency);
@@ -148,19 +176,85 @@ function providerOption(value: string | boolean | undefined): ProviderId | undef
   return parsed.data;
 }
 
+function actionOption(value: string | boolean | undefined): Action {
+  if (value === undefined) return 'cancel';
+  const parsed = Action.safeParse(value);
+  if (!parsed.success) throw new AppError('bad_input', `Unknown action "${String(value)}". Use one of: ${ACTIONS.join(', ')}.`);
+  return parsed.data;
+}
+
+/** The largest integration id and request rate an account can hold (the app's own limits). */
+const MAX_INTEGRATION_ID = 2 ** 31;
+const MAX_RATE_PER_MINUTE = 100_000;
+
+/** The provider fields given on the command line; Sendcloud's own fields are refused for other providers. */
+function accountSettings(provider: ProviderId, values: ParsedCommand['values']): AccountSettings {
+  const settings: AccountSettings = {};
+  if (values.rate !== undefined) settings.ratePerMinute = positiveInteger(values.rate, 'rate', 0, MAX_RATE_PER_MINUTE);
+  const sendcloudOnly = (['integration-id', 'auth', 'token-url'] as const).filter((flag) => values[flag] !== undefined);
+  if (provider !== 'sendcloud') {
+    if (sendcloudOnly.length) {
+      throw new AppError(
+        'bad_input',
+        `${sendcloudOnly.map((flag) => `--${flag}`).join(', ')} ${sendcloudOnly.length > 1 ? 'are' : 'is'} only for Sendcloud accounts, not ${provider}.`,
+      );
+    }
+    return settings;
+  }
+  if (values['integration-id'] !== undefined) {
+    settings.integrationId = positiveInteger(values['integration-id'], 'integration-id', 0, MAX_INTEGRATION_ID);
+  }
+  const auth = values.auth ?? 'basic';
+  if (auth !== 'basic' && auth !== 'oauth2') throw new AppError('bad_input', '--auth is basic or oauth2.');
+  settings.authKind = auth;
+  const tokenUrl = values['token-url'];
+  if (tokenUrl !== undefined) {
+    if (auth !== 'oauth2') throw new AppError('bad_input', '--token-url is used only with --auth oauth2.');
+    if (typeof tokenUrl !== 'string' || tokenUrl.trim() === '')
+      throw new AppError('bad_input', '--token-url needs a web address.');
+    settings.tokenUrl = tokenUrl.trim();
+  }
+  return settings;
+}
+
+function secretPrompt(provider: ProviderId, settings: AccountSettings, name: string): string {
+  if (provider !== 'sendcloud') return `API key for ${name}: `;
+  return settings.authKind === 'oauth2'
+    ? `Sendcloud CLIENT_ID:CLIENT_SECRET for ${name}: `
+    : `Sendcloud PUBLIC_KEY:SECRET_KEY for ${name}: `;
+}
+
+/** The non-secret settings of an account, for plain-text output. */
+function describeSettings(view: AccountView): string {
+  const parts = [`${view.ratePerMinute} requests/min`];
+  if (view.provider === 'sendcloud') {
+    const { integrationId, authKind, tokenUrl } = view.settings;
+    parts.push(integrationId === undefined ? 'no integration id' : `integration ${integrationId}`);
+    parts.push(authKind === 'oauth2' ? `OAuth2${tokenUrl ? ` via ${tokenUrl}` : ''}` : 'HTTP Basic');
+  }
+  return parts.join(', ');
+}
+
 async function accountAdd({ db, credentials, out, values, positionals }: Context): Promise<number> {
   noPositionals(positionals);
   const provider = providerOption(requireString(values, 'provider')) as ProviderId;
   const name = requireString(values, 'name');
+  const settings = accountSettings(provider, values);
   if (findAccountByName(db, name)) throw new AppError('bad_input', `An account named "${name.trim()}" already exists.`);
   const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'] : undefined;
   if (baseUrl !== undefined) checkBaseUrl(baseUrl); // before asking for the key, not after
-  const secret = await readSecretLine(`API key for ${name}: `);
+  const secret = await readSecretLine(secretPrompt(provider, settings, name));
   if (!secret) throw new AppError('bad_input', 'The API key is empty: give it as one line on stdin.');
-  const account = await addAccount(db, credentials, { provider, name, baseUrl, secret }, Date.now());
+  const account = await addAccount(db, credentials, { provider, name, baseUrl, settings, secret }, Date.now());
   const view = await viewAccount(account, credentials);
   out.result({ name: view.name, provider: view.provider, baseUrl: view.baseUrl, hasSecret: view.hasSecret }, () => [
     `Added account "${view.name}" (${view.provider}, ${view.baseUrl}); its key is in the system keychain.`,
+    `Settings: ${describeSettings(view)}.`,
+    ...(provider === 'sendcloud' && settings.integrationId === undefined
+      ? [
+          'Without --integration-id this account can cancel labels (--action cancel-label) but cannot remove shop integration shipments.',
+        ]
+      : []),
   ]);
   return EXIT.done;
 }
@@ -168,48 +262,101 @@ async function accountAdd({ db, credentials, out, values, positionals }: Context
 async function accountList({ db, credentials, out, positionals }: Context): Promise<number> {
   noPositionals(positionals);
   const accounts = await Promise.all(listAccounts(db).map((account) => viewAccount(account, credentials)));
+  // Scripts depend on exactly these four keys; the plain text may show more.
   const document = accounts.map(({ name, provider, baseUrl, hasSecret }) => ({ name, provider, baseUrl, hasSecret }));
   out.result(document, () =>
     accounts.length
-      ? accounts.map((a) => `${a.name}\t${a.provider}\t${a.baseUrl}\t${a.hasSecret ? 'key saved' : 'NO KEY'}`)
+      ? accounts.map(
+          (a) => `${a.name}\t${a.provider}\t${a.baseUrl}\t${a.hasSecret ? 'key saved' : 'NO KEY'}\t${describeSettings(a)}`,
+        )
       : ['No accounts yet. Add one with: bulk-cancel account add --provider electio --name NAME'],
   );
   return EXIT.done;
 }
 
-function chooseAccount(
-  db: Db,
-  name: string | boolean | undefined,
-  provider: ProviderId | undefined,
-  suggested: ProviderId | null,
-): Account {
-  if (typeof name === 'string') {
+async function accountRemove({ db, credentials, out, positionals }: Context): Promise<number> {
+  const [name = ''] = positionals;
+  const account = findAccountByName(db, name);
+  if (!account) throw new AppError('bad_input', `There is no account named "${name.trim()}". See bulk-cancel account list.`);
+  const waiting = db
+    .prepare(
+      "SELECT batch_id AS batchId, COUNT(*) AS n FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight') GROUP BY batch_id ORDER BY MIN(id)",
+    )
+    .all(account.id) as { batchId: string; n: number }[];
+  if (waiting.length) {
+    const total = waiting.reduce((sum, { n }) => sum + n, 0);
+    const batches = waiting.map((w) => w.batchId);
+    const shown = batches.length > 3 ? `${batches.slice(0, 3).join(', ')} and ${batches.length - 3} more` : batches.join(', ');
+    throw new AppError(
+      'bad_input',
+      `Account "${account.name}" still has ${total} queued item(s) (batch ${shown}), so it was not removed: send them first with bulk-cancel run --batch ${batches[0]}.`,
+    );
+  }
+  await removeAccount(db, credentials, account.id, Date.now());
+  out.result({ removed: account.name }, () => [`Removed account "${account.name}" and its key.`]);
+  return EXIT.done;
+}
+
+/**
+ * The accounts named with --account, one per provider. Each must exist and, with --provider, be
+ * of that provider.
+ */
+function chooseAccounts(db: Db, names: readonly string[], provider: ProviderId | undefined): AccountChoices {
+  const choices: AccountChoices = {};
+  const chosen = new Map<ProviderId, Account>();
+  for (const name of names) {
     const account = findAccountByName(db, name);
     if (!account) throw new AppError('bad_input', `There is no account named "${name}". See bulk-cancel account list.`);
     if (provider && account.provider !== provider)
       throw new AppError('bad_input', `Account "${account.name}" is ${account.provider}, not ${provider}.`);
-    return account;
+    const other = chosen.get(account.provider);
+    if (other && other.id !== account.id) {
+      throw new AppError(
+        'bad_input',
+        `"${other.name}" and "${account.name}" are both ${account.provider} accounts: give at most one --account per provider.`,
+      );
+    }
+    chosen.set(account.provider, account);
+    choices[account.provider] = account.id;
   }
-  const wanted = provider ?? suggested;
-  const fitting = listAccounts(db).filter((account) => !wanted || account.provider === wanted);
-  const [only] = fitting;
-  if (fitting.length === 1 && only) return only;
-  if (fitting.length === 0) {
+  return choices;
+}
+
+/** Refuses, before anything is queued, a list that needs a choice of account or has no valid row. */
+function checkRouting(routing: Routing): void {
+  const [ambiguous] = routing.ambiguous;
+  if (ambiguous) {
     throw new AppError(
       'bad_input',
-      `No ${wanted ?? ''} account exists yet. Add one with: bulk-cancel account add.`.replace('  ', ' '),
+      `Several ${ambiguous.provider} accounts fit (${ambiguous.accounts.map((a) => a.name).join(', ')}): choose one with --account NAME (one --account per provider), or name the account in an "account" column.`,
     );
   }
-  throw new AppError(
-    'bad_input',
-    `Several accounts fit (${fitting.map((a) => a.name).join(', ')}): choose one with --account NAME.`,
-  );
+  if (routing.items.length === 0) {
+    const [first] = routing.rejected;
+    throw new AppError(
+      'bad_input',
+      `No valid reference to cancel was found in this list; nothing was queued.${first ? ` Row ${first.row}: ${first.error}` : ''}`,
+    );
+  }
 }
 
 async function importFile({ db, out, values, positionals }: Context): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length) throw new AppError('bad_input', 'Give exactly one FILE to import (or - for stdin).');
   const provider = providerOption(values.provider);
+  const action = actionOption(values.action);
+  const choices = chooseAccounts(db, values.account ?? [], provider);
+  const accounts = listAccounts(db);
+  if (accounts.length === 0) {
+    throw new AppError('bad_input', 'No account exists yet. Add one with: bulk-cancel account add --provider ID --name NAME.');
+  }
+  const held = new Set(accounts.map((account) => account.provider));
+  if (provider && !held.has(provider)) {
+    throw new AppError(
+      'bad_input',
+      `No ${provider} account exists yet. Add one with: bulk-cancel account add --provider ${provider} --name NAME.`,
+    );
+  }
   let bytes: Uint8Array;
   try {
     bytes = file === '-' ? await readStdin() : readFileSync(file);
@@ -219,19 +366,45 @@ async function importFile({ db, out, values, positionals }: Context): Promise<nu
       `The file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? describeError(error)}).`,
     );
   }
-  const plan = planImport(decodeBytes(bytes), provider);
-  const account = chooseAccount(db, values.account, provider, plan.provider);
-  const queued = queueImport(db, plan, account, {
+  // References are read only as providers that have an account (and only as --provider's, if given).
+  const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
+  const plan = planImport(decodeBytes(bytes), { providers, action });
+  checkRouting(routeEntries(plan, accounts, choices, action));
+  const queued = queueImport(db, plan, {
     sourceName: file === '-' ? null : file,
-    action: 'cancel',
+    action,
+    accounts: choices,
     ...batchOrigin(),
     now: Date.now(),
   });
-  out.result({ batchId: queued.batchId, items: queued.items, duplicates: queued.duplicates, rejected: queued.rejected }, () => [
-    `Queued batch ${queued.batchId}: ${queued.items} item(s) for account "${account.name}"; ${queued.duplicates} duplicate(s) collapsed; ${queued.rejected.length} row(s) rejected.`,
-    ...queued.rejected.map((r) => `  row ${r.row}: ${r.error}`),
-    `Send it with: bulk-cancel run --batch ${queued.batchId}`,
-  ]);
+  const routes = queued.routes.map((route) => ({
+    account: route.accountName,
+    provider: route.provider,
+    action: route.action,
+    items: route.items,
+  }));
+  const withoutIntegration = queued.routes.filter(
+    (route) =>
+      route.provider === 'sendcloud' &&
+      route.action === 'cancel' &&
+      accounts.find((account) => account.id === route.accountId)?.settings.integrationId === undefined,
+  );
+  out.result(
+    { batchId: queued.batchId, items: queued.items, duplicates: queued.duplicates, rejected: queued.rejected, routes },
+    () => [
+      `Queued batch ${queued.batchId}: ${queued.items} item(s); ${queued.duplicates} duplicate(s) collapsed; ${queued.rejected.length} row(s) rejected.`,
+      ...routes.map(
+        (route) =>
+          `  ${route.items} item(s) for account "${route.account}" (${PROVIDER_LABELS[route.provider]}): ${actionDescription(route.action, route.provider)}.`,
+      ),
+      ...withoutIntegration.map(
+        (route) =>
+          `  Note: account "${route.accountName}" has no integration id, so its items cannot be removed from an integration; remove the account and add it again with --integration-id.`,
+      ),
+      ...queued.rejected.map((r) => `  row ${r.row}: ${r.error}`),
+      `Send it with: bulk-cancel run --batch ${queued.batchId}`,
+    ],
+  );
   return EXIT.done;
 }
 
@@ -257,7 +430,12 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
     const { counts } = report;
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
     out.result({ batchId, succeeded: counts.succeeded, failed: counts.failed, total }, () => [
-      `Batch ${batchId}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.queued + counts.in_flight} still queued, of ${total}.`,
+      `Batch ${batchId}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.pending} pending, ${counts.queued + counts.in_flight} still queued${counts.stopped ? `, ${counts.stopped} stopped` : ''}, of ${total}.`,
+      ...(counts.pending
+        ? [
+            `${counts.pending} item(s) pending: the provider accepted the cancellation and finishes it later (not failed); see bulk-cancel results --batch ${batchId}.`,
+          ]
+        : []),
     ]);
     for (const held of report.attention) process.stderr.write(`${held.message}\n`);
     if (report.attention.length) return EXIT.attention;

@@ -1,20 +1,24 @@
 /**
  * Accounts: a named set of credentials for one provider. SQLite keeps the non-secret fields;
  * the secret goes straight to the credential store and only `hasSecret` ever leaves main.
+ * A removed account stays in the table (hidden) so history still names it.
  */
 import { randomUUID } from 'node:crypto';
-import type { AccountView } from '../../shared/contract';
-import type { ProviderId } from '../../shared/domain';
+import type { AccountSettings, AccountView } from '../../shared/contract';
+import { PROVIDER_LABELS, type ProviderId } from '../../shared/domain';
 import type { CredentialStore } from './credentials/store';
+import type { SessionCredentials } from './credentials/session';
 import type { Db } from './db/open';
 import { AppError } from './errors';
 import { PROVIDERS } from './providers/catalog';
+import { splitSecret } from './providers/sendcloud-auth';
 
 export interface Account {
   id: string;
   name: string;
   provider: ProviderId;
   baseUrl: string;
+  settings: AccountSettings;
 }
 
 interface AccountRow {
@@ -22,58 +26,68 @@ interface AccountRow {
   name: string;
   provider: ProviderId;
   base_url: string;
+  settings: string;
 }
+
+const COLUMNS = 'id, name, provider, base_url, settings';
 
 const toAccount = (row: AccountRow): Account => ({
   id: row.id,
   name: row.name,
   provider: row.provider,
   baseUrl: row.base_url,
+  settings: JSON.parse(row.settings) as AccountSettings,
 });
 
 export function listAccounts(db: Db): Account[] {
-  const rows = db.prepare('SELECT id, name, provider, base_url FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[];
+  const rows = db
+    .prepare(`SELECT ${COLUMNS} FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE`)
+    .all() as AccountRow[];
   return rows.map(toAccount);
 }
 
 export function getAccount(db: Db, id: string): Account | undefined {
-  const row = db.prepare('SELECT id, name, provider, base_url FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  const row = db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE id = ? AND removed_at IS NULL`).get(id) as AccountRow | undefined;
   return row && toAccount(row);
 }
 
 export function findAccountByName(db: Db, name: string): Account | undefined {
-  const row = db.prepare('SELECT id, name, provider, base_url FROM accounts WHERE name = ? COLLATE NOCASE').get(name.trim()) as
-    AccountRow | undefined;
+  const row = db
+    .prepare(`SELECT ${COLUMNS} FROM accounts WHERE name = ? COLLATE NOCASE AND removed_at IS NULL`)
+    .get(name.trim()) as AccountRow | undefined;
   return row && toAccount(row);
+}
+
+export function ratePerMinute(account: Account): number {
+  return account.settings.ratePerMinute ?? PROVIDERS[account.provider].defaultRatePerMinute;
 }
 
 export interface NewAccount {
   provider: ProviderId;
   name: string;
   baseUrl?: string | undefined;
+  settings?: AccountSettings | undefined;
   secret: string;
+  /** No keychain is reachable and the clerk agreed to keep the secret in memory until quitting. */
+  keepInMemory?: boolean | undefined;
 }
 
-/** Adds an account: the secret is stored in the keychain first, so no account exists without one. */
+/** Adds an account: the secret is stored first, so no account exists without one. */
 export async function addAccount(db: Db, credentials: CredentialStore, input: NewAccount, now: number): Promise<Account> {
-  const name = input.name.trim();
-  if (!name) throw new AppError('bad_input', 'An account needs a name.');
-  if (findAccountByName(db, name))
-    throw new AppError('conflict', `An account named "${name}" already exists. Choose another name.`);
-  const secret = input.secret.replace(/[\r\n]+$/, '');
-  if (!secret) throw new AppError('bad_input', 'The API key is empty.');
-  const baseUrl = checkBaseUrl(input.baseUrl ?? PROVIDERS[input.provider].defaultBaseUrl);
-  const account: Account = { id: randomUUID(), name, provider: input.provider, baseUrl };
-  await credentials.set(account.id, secret);
+  const name = checkName(db, input.name, null);
+  const secret = checkSecret(input.provider, input.secret);
+  const account: Account = {
+    id: randomUUID(),
+    name,
+    provider: input.provider,
+    baseUrl: checkBaseUrl(input.baseUrl ?? PROVIDERS[input.provider].defaultBaseUrl),
+    settings: checkSettings(input.provider, input.settings ?? {}),
+  };
+  await storeSecret(credentials, account.id, secret, input.keepInMemory);
   try {
-    db.prepare('INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      account.id,
-      account.name,
-      account.provider,
-      account.baseUrl,
-      now,
-      now,
-    );
+    db.prepare(
+      'INSERT INTO accounts (id, name, provider, base_url, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(account.id, account.name, account.provider, account.baseUrl, JSON.stringify(account.settings), now, now);
   } catch (error) {
     await credentials.delete(account.id).catch(() => false);
     throw error;
@@ -81,32 +95,147 @@ export async function addAccount(db: Db, credentials: CredentialStore, input: Ne
   return account;
 }
 
-export async function viewAccount(account: Account, credentials: CredentialStore): Promise<AccountView> {
+export interface AccountChanges {
+  name?: string | undefined;
+  baseUrl?: string | undefined;
+  settings?: AccountSettings | undefined;
+  secret?: string | undefined;
+  keepInMemory?: boolean | undefined;
+}
+
+/** Renames or edits an account; a new secret replaces the stored one, none keeps it. */
+export async function updateAccount(
+  db: Db,
+  credentials: CredentialStore,
+  id: string,
+  changes: AccountChanges,
+  now: number,
+): Promise<Account> {
+  const current = getAccount(db, id);
+  if (!current) throw new AppError('not_found', 'That account no longer exists.');
+  const updated: Account = {
+    ...current,
+    name: changes.name === undefined ? current.name : checkName(db, changes.name, id),
+    baseUrl: changes.baseUrl === undefined ? current.baseUrl : checkBaseUrl(changes.baseUrl),
+    settings: changes.settings === undefined ? current.settings : checkSettings(current.provider, changes.settings),
+  };
+  if (changes.secret !== undefined)
+    await storeSecret(credentials, id, checkSecret(current.provider, changes.secret), changes.keepInMemory);
+  db.prepare('UPDATE accounts SET name = ?, base_url = ?, settings = ?, updated_at = ? WHERE id = ?').run(
+    updated.name,
+    updated.baseUrl,
+    JSON.stringify(updated.settings),
+    now,
+    id,
+  );
+  return updated;
+}
+
+/** Removes an account and its secret; refused while it still has items waiting to be sent. */
+export async function removeAccount(db: Db, credentials: CredentialStore, id: string, now: number): Promise<void> {
+  const account = getAccount(db, id);
+  if (!account) throw new AppError('not_found', 'That account no longer exists.');
+  const { waiting } = db
+    .prepare("SELECT COUNT(*) AS waiting FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight')")
+    .get(id) as { waiting: number };
+  if (waiting > 0) {
+    throw new AppError(
+      'conflict',
+      `Account "${account.name}" still has ${waiting} cancellation(s) waiting to be sent. Send them (or stop them) first.`,
+    );
+  }
+  await credentials.delete(id);
+  db.prepare('UPDATE accounts SET removed_at = ?, updated_at = ? WHERE id = ?').run(now, now, id);
+}
+
+export async function viewAccount(account: Account, credentials: CredentialStore | SessionCredentials): Promise<AccountView> {
   const secret = await credentials.get(account.id).catch(() => null);
-  return { ...account, hasSecret: secret !== null && secret !== '' };
+  return {
+    ...account,
+    ratePerMinute: ratePerMinute(account),
+    hasSecret: secret !== null && secret !== '',
+    secretInMemory: 'inMemory' in credentials ? credentials.inMemory(account.id) : false,
+  };
+}
+
+async function storeSecret(
+  credentials: CredentialStore | SessionCredentials,
+  id: string,
+  secret: string,
+  keepInMemory: boolean | undefined,
+) {
+  if (keepInMemory && 'keepForSession' in credentials) credentials.keepForSession(id, secret);
+  else await credentials.set(id, secret);
+}
+
+function checkName(db: Db, raw: string, selfId: string | null): string {
+  const name = raw.trim();
+  if (!name) throw new AppError('bad_input', 'An account needs a name.');
+  const existing = findAccountByName(db, name);
+  if (existing && existing.id !== selfId)
+    throw new AppError('conflict', `An account named "${name}" already exists. Choose another name.`);
+  return name;
+}
+
+function checkSecret(provider: ProviderId, raw: string): string {
+  const secret = raw.replace(/[\r\n]+$/, '');
+  if (!secret) throw new AppError('bad_input', 'The API key is empty.');
+  if (provider === 'sendcloud' && !splitSecret(secret)) {
+    throw new AppError('bad_input', 'Give the Sendcloud key as PUBLIC_KEY:SECRET_KEY (or CLIENT_ID:CLIENT_SECRET for OAuth2).');
+  }
+  return secret;
+}
+
+function checkSettings(provider: ProviderId, settings: AccountSettings): AccountSettings {
+  const { ratePerMinute: rate, integrationId, authKind, tokenUrl } = settings;
+  if (provider !== 'sendcloud') {
+    if (integrationId !== undefined || authKind !== undefined || tokenUrl !== undefined) {
+      throw new AppError(
+        'bad_input',
+        `Integration id, auth kind and token URL are Sendcloud settings; ${PROVIDER_LABELS[provider]} has none.`,
+      );
+    }
+    return rate === undefined ? {} : { ratePerMinute: rate };
+  }
+  return {
+    ...(integrationId === undefined ? {} : { integrationId }),
+    authKind: authKind ?? 'basic',
+    ...(tokenUrl === undefined ? {} : { tokenUrl: checkTokenUrl(tokenUrl) }),
+    ...(rate === undefined ? {} : { ratePerMinute: rate }),
+  };
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/**
- * The API root the provider's paths hang from. Plain http would send the key in clear, so it is
- * accepted only for this machine (a local simulator or proxy).
- */
+/** The API root the provider's paths hang from, without a trailing slash. */
 export function checkBaseUrl(raw: string): string {
+  return checkUrl(raw, 'base URL').replace(/\/+$/, '');
+}
+
+/** Where Sendcloud's OAuth2 tokens come from (the slash at its end matters to Sendcloud). */
+export function checkTokenUrl(raw: string): string {
+  return checkUrl(raw, 'token URL');
+}
+
+/**
+ * A URL a secret is sent to. Plain http would send it in clear, so it is accepted only for this
+ * machine (a local simulator or proxy).
+ */
+function checkUrl(raw: string, what: string): string {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
     throw new AppError('bad_input', `"${raw}" is not a web address. Use the API root, e.g. https://api.electioapp.com.`);
   }
-  if (url.username || url.password) throw new AppError('bad_input', 'The base URL must not contain a user name or password.');
-  if (url.search || url.hash) throw new AppError('bad_input', 'The base URL must not contain "?" or "#".');
+  if (url.username || url.password) throw new AppError('bad_input', `The ${what} must not contain a user name or password.`);
+  if (url.search || url.hash) throw new AppError('bad_input', `The ${what} must not contain "?" or "#".`);
   const loopback = LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new AppError(
       'bad_input',
-      'The base URL must start with https:// (http:// is accepted only for this computer, e.g. a local test server).',
+      `The ${what} must start with https:// (http:// is accepted only for this computer, e.g. a local test server).`,
     );
   }
-  return url.href.replace(/\/+$/, '');
+  return url.href;
 }

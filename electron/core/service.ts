@@ -3,10 +3,20 @@
  * Electron main process, the browser end-to-end tests and anything else that needs the app's
  * behaviour use this one object; it never imports Electron.
  */
-import type { BatchSummary, Channel, EventName, EventPayload, Request, Response } from '../../shared/contract';
-import type { Action } from '../../shared/domain';
-import { addAccount, getAccount, listAccounts, viewAccount } from './accounts';
-import type { CredentialStore } from './credentials/store';
+import type {
+  AccountView,
+  BatchSummary,
+  Channel,
+  EventName,
+  EventPayload,
+  ImportPreview,
+  Request,
+  Response,
+} from '../../shared/contract';
+import { PROVIDER_IDS, type Action, type ProviderId } from '../../shared/domain';
+import { addAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
+import type { SessionCredentials } from './credentials/session';
+import type { ImportEntry } from './import/parse';
 import type { Db } from './db/open';
 import { AppError } from './errors';
 import { batchOrigin } from './origin';
@@ -18,7 +28,7 @@ import { listResults } from './results';
 
 export interface ServiceDeps {
   db: Db;
-  credentials: CredentialStore;
+  credentials: SessionCredentials;
   fetch: FetchLike;
   owner: string;
   now?: () => number;
@@ -91,9 +101,15 @@ export function createService(deps: ServiceDeps): AppService {
   const handlers: Handlers = {
     'accounts.list': async () => Promise.all(listAccounts(db).map((account) => viewAccount(account, credentials))),
     'accounts.add': async (request) => viewAccount(await addAccount(db, credentials, request, now()), credentials),
-    'import.preview': async ({ source }) => {
-      const plan = planImport(readSource(source));
+    'accounts.update': async ({ id, ...changes }) =>
+      viewAccount(await updateAccount(db, credentials, id, changes, now()), credentials),
+    'accounts.remove': async ({ id }) => {
+      await removeAccount(db, credentials, id, now());
+      return { removed: true };
+    },
+    'import.preview': async ({ source, action }) => {
       const accounts = await handlers['accounts.list']({});
+      const plan = planImport(readSource(source), { providers: providersWithAccounts(accounts), action });
       return {
         fileName: source.fileName,
         encoding: plan.encoding,
@@ -106,20 +122,26 @@ export function createService(deps: ServiceDeps): AppService {
         rejectedTotal: plan.rejected.length,
         sample: plan.entries.slice(0, SAMPLE_LIMIT).map(({ row, reference }) => ({ row, reference })),
         provider: plan.provider,
-        accounts: accounts.filter((account) => account.provider === plan.provider),
+        groups: groupsOf(plan.entries, accounts),
         notes: plan.notes,
       };
     },
-    'import.confirm': async ({ source, accountId }) => {
-      const account = getAccount(db, accountId);
-      if (!account) throw new AppError('not_found', 'That account no longer exists. Choose another account.');
-      const queued = queueImport(db, planImport(readSource(source), account.provider), account, {
+    'import.confirm': async ({ source, action = 'cancel', accounts: choices }) => {
+      const plan = planImport(readSource(source), { providers: providersWithAccounts(listAccounts(db)), action });
+      const queued = queueImport(db, plan, {
         sourceName: source.fileName,
-        action: 'cancel',
+        action,
+        accounts: choices,
         ...batchOrigin(),
         now: now(),
       });
-      return { batchId: queued.batchId, items: queued.items, duplicates: queued.duplicates, rejected: queued.rejected.length };
+      return {
+        batchId: queued.batchId,
+        items: queued.items,
+        duplicates: queued.duplicates,
+        rejected: queued.rejected.length,
+        routes: queued.routes,
+      };
     },
     'batch.start': async ({ batchId }) => {
       summary(batchId);
@@ -144,4 +166,30 @@ export function createService(deps: ServiceDeps): AppService {
       await Promise.all([...running.values()].map((run) => run.done));
     },
   };
+}
+
+/**
+ * The providers a reference may be read as: those the clerk has accounts for (so a UUID counts as
+ * Sendcloud only where a Sendcloud account exists), or all of them before any account exists.
+ */
+function providersWithAccounts(accounts: readonly { provider: ProviderId }[]): ProviderId[] {
+  const having = PROVIDER_IDS.filter((id) => accounts.some((account) => account.provider === id));
+  return having.length ? having : [...PROVIDER_IDS];
+}
+
+function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountView[]): ImportPreview['groups'] {
+  return PROVIDER_IDS.flatMap((provider) => {
+    const mine = entries.filter((entry) => entry.provider === provider);
+    if (mine.length === 0) return [];
+    const named = new Map<string, number>();
+    for (const entry of mine) if (entry.accountName) named.set(entry.accountName, (named.get(entry.accountName) ?? 0) + 1);
+    return [
+      {
+        provider,
+        items: mine.length,
+        named: [...named].map(([accountName, items]) => ({ accountName, items })),
+        accounts: accounts.filter((account) => account.provider === provider),
+      },
+    ];
+  });
 }

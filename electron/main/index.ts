@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, net, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../shared/ipc';
+import { withSessionFallback } from '../core/credentials/session';
 import { keychainStore } from '../core/credentials/store';
 import { openDatabase } from '../core/db/open';
 import { dispatch } from '../core/dispatch';
@@ -81,7 +82,7 @@ async function start(): Promise<void> {
     const db = openDatabase(dataDir, binding ? { nativeBinding: binding } : {});
     service = createService({
       db,
-      credentials: keychainStore(),
+      credentials: withSessionFallback(keychainStore()),
       fetch: (url, init) => net.fetch(url, init),
       owner: `app:${hostname()}:${process.pid}`,
     });

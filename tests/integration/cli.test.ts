@@ -14,7 +14,18 @@ import Papa from 'papaparse';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keychainStore } from '../../electron/core/credentials/store';
 import { DATABASE_FILE } from '../../electron/core/db/open';
-import { ELECTIO_DEFAULT_API_KEY, electioReference, startSimulator, type Simulator } from '../simulator';
+import {
+  ELECTIO_DEFAULT_API_KEY,
+  SENDCLOUD_DEFAULT_CLIENT_ID,
+  SENDCLOUD_DEFAULT_CLIENT_SECRET,
+  SENDCLOUD_DEFAULT_PUBLIC_KEY,
+  SENDCLOUD_DEFAULT_SECRET_KEY,
+  SORTED_DEFAULT_API_KEY,
+  electioReference,
+  sortedReference,
+  startSimulator,
+  type Simulator,
+} from '../simulator';
 import { tempDir } from '../support/fixtures';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,7 +45,7 @@ const RESULT_FIELDS = [
   'Attempts',
   'CompletedAt',
 ];
-const STATE_KEYS = ['queued', 'in_flight', 'succeeded', 'failed', 'stopped'];
+const STATE_KEYS = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'];
 
 interface Run {
   code: number | null;
@@ -378,7 +389,7 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
       const run = await cli(['--data-dir', dir, 'import', file, '--json']);
       expect(run.code, run.stderr).toBe(0);
       const imported = jsonOf<ImportRecord>(run);
-      expect(Object.keys(imported).sort()).toEqual(['batchId', 'duplicates', 'items', 'rejected']);
+      expect(Object.keys(imported).sort()).toEqual(['batchId', 'duplicates', 'items', 'rejected', 'routes']);
       expect(imported.batchId).toEqual(expect.any(String));
       expect(imported.items).toBe(3);
       expect(imported.duplicates).toBe(2);
@@ -392,7 +403,14 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
       }
       expect(sim.requests).toHaveLength(0);
 
-      expect(await status(dir, imported.batchId)).toEqual({ queued: 3, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 });
+      expect(await status(dir, imported.batchId)).toEqual({
+        queued: 3,
+        in_flight: 0,
+        succeeded: 0,
+        failed: 0,
+        pending: 0,
+        stopped: 0,
+      });
       const records = await results(dir, imported.batchId, ['--json']);
       expect(records.map((r) => r.Data)).toEqual([a, b, c]); // import order, stored upper-case
       expect(records.every((r) => r.State === 'queued' && r.CompletedAt === null && r.Attempts === 0)).toBe(true);
@@ -426,7 +444,7 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
         await cli(['--data-dir', dir, '--json', 'import', '-', '--provider', 'nope'], { input: `${refs(1)[0]}\n` }),
         2,
       );
-      expect(await status(dir)).toEqual({ queued: 0, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 });
+      expect(await status(dir)).toEqual({ queued: 0, in_flight: 0, succeeded: 0, failed: 0, pending: 0, stopped: 0 });
       expect(sim.requests).toHaveLength(0);
     });
 
@@ -536,7 +554,7 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
         expect(failed.every((r) => r.State === 'failed')).toBe(true);
 
         const counts = await status(dir, batchId);
-        expect(counts).toEqual({ queued: 0, in_flight: 0, succeeded: 4, failed: 2, stopped: 0 });
+        expect(counts).toEqual({ queued: 0, in_flight: 0, succeeded: 4, failed: 2, pending: 0, stopped: 0 });
         expect(Object.keys(counts).sort()).toEqual([...STATE_KEYS].sort());
       });
     }
@@ -666,7 +684,7 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
     });
 
     it('status --json counts every state, for all batches or one', async () => {
-      expect(await status(dir)).toEqual({ queued: 0, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 });
+      expect(await status(dir)).toEqual({ queued: 0, in_flight: 0, succeeded: 0, failed: 0, pending: 0, stopped: 0 });
       expect((await addAccount(dir)).code).toBe(0);
       const first = refs(3);
       sim.electio.add(first, 'created');
@@ -676,13 +694,416 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
       expect((await cli(['--data-dir', dir, 'run', '--batch', one.batchId])).code).toBe(1);
 
       const all = await status(dir);
-      expect(all).toEqual({ queued: 2, in_flight: 0, succeeded: 2, failed: 1, stopped: 0 });
-      expect(await status(dir, one.batchId)).toEqual({ queued: 0, in_flight: 0, succeeded: 2, failed: 1, stopped: 0 });
-      expect(await status(dir, two.batchId)).toEqual({ queued: 2, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 });
+      expect(all).toEqual({ queued: 2, in_flight: 0, succeeded: 2, failed: 1, pending: 0, stopped: 0 });
+      expect(await status(dir, one.batchId)).toEqual({
+        queued: 0,
+        in_flight: 0,
+        succeeded: 2,
+        failed: 1,
+        pending: 0,
+        stopped: 0,
+      });
+      expect(await status(dir, two.batchId)).toEqual({
+        queued: 2,
+        in_flight: 0,
+        succeeded: 0,
+        failed: 0,
+        pending: 0,
+        stopped: 0,
+      });
 
       const plain = await cli(['--data-dir', dir, 'status', '--batch', two.batchId]);
       expect(plain.code).toBe(0);
       expect(plain.stdout).toMatch(/^queued\t2$/m);
+    });
+  });
+
+  describe('several providers and accounts (issue 4)', () => {
+    let nextSorted = 500_000;
+    let nextParcel = 7_000_000;
+    let nextIntegration = 9_100;
+    const sortedRefs = (count: number): string[] => Array.from({ length: count }, () => sortedReference(nextSorted++));
+    const parcelIds = (count: number): number[] => Array.from({ length: count }, () => nextParcel++);
+    const integration = (): number => nextIntegration++;
+
+    /** Adds an account of any provider; the extra flags are account add's provider fields. */
+    const addAccountOf = (dataDir: string, provider: string, name: string, secret: string, extra: string[] = []) =>
+      cli(
+        [
+          '--data-dir',
+          dataDir,
+          '--json',
+          'account',
+          'add',
+          '--provider',
+          provider,
+          '--name',
+          name,
+          '--base-url',
+          sim.url,
+          ...extra,
+        ],
+        { input: `${secret}\n` },
+      );
+
+    const accountIds = (dataDir: string): Record<string, string> => {
+      const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        const rows = db.prepare('SELECT id, name FROM accounts').all() as { id: string; name: string }[];
+        return Object.fromEntries(rows.map((row) => [row.name, row.id]));
+      } finally {
+        db.close();
+      }
+    };
+
+    const listAccounts = async (dataDir: string): Promise<AccountRecord[]> =>
+      jsonOf<AccountRecord[]>(await cli(['--data-dir', dataDir, 'account', 'list', '--json']));
+
+    const basicHeader = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+    describe('account add / list / remove', () => {
+      it('adds an account of each provider with its fields; the list keeps exactly its four keys', async () => {
+        const sorted = await addAccountOf(dir, 'sorted-pro', 'Sorted', SORTED_DEFAULT_API_KEY, ['--rate', '30']);
+        expect(sorted.code, sorted.stderr).toBe(0);
+        expect(jsonOf(sorted)).toEqual({ name: 'Sorted', provider: 'sorted-pro', baseUrl: sim.url, hasSecret: true });
+        const basic = await addAccountOf(
+          dir,
+          'sendcloud',
+          'SC basic',
+          `${SENDCLOUD_DEFAULT_PUBLIC_KEY}:${SENDCLOUD_DEFAULT_SECRET_KEY}`,
+          ['--integration-id', '77'],
+        );
+        expect(basic.code, basic.stderr).toBe(0);
+        const oauth = await addAccountOf(
+          dir,
+          'sendcloud',
+          'SC oauth',
+          `${SENDCLOUD_DEFAULT_CLIENT_ID}:${SENDCLOUD_DEFAULT_CLIENT_SECRET}`,
+          ['--auth', 'oauth2', '--token-url', `${sim.url}/oauth2/token/`, '--integration-id', '78', '--rate', '60'],
+        );
+        expect(oauth.code, oauth.stderr).toBe(0);
+        expect((await addAccount(dir, 'Electio')).code).toBe(0);
+
+        const accounts = await listAccounts(dir);
+        expect(accounts).toEqual([
+          { name: 'Electio', provider: 'electio', baseUrl: sim.url, hasSecret: true },
+          { name: 'SC basic', provider: 'sendcloud', baseUrl: sim.url, hasSecret: true },
+          { name: 'SC oauth', provider: 'sendcloud', baseUrl: sim.url, hasSecret: true },
+          { name: 'Sorted', provider: 'sorted-pro', baseUrl: sim.url, hasSecret: true },
+        ]);
+        for (const account of accounts) expect(Object.keys(account).sort()).toEqual(['baseUrl', 'hasSecret', 'name', 'provider']);
+
+        const plain = await cli(['--data-dir', dir, 'account', 'list']);
+        expect(plain.code).toBe(0);
+        expect(plain.stdout).toMatch(/^Sorted\tsorted-pro\t.*\t30 requests\/min$/m);
+        expect(plain.stdout).toMatch(/^SC basic\tsendcloud\t.*integration 77, HTTP Basic$/m);
+        expect(plain.stdout).toMatch(
+          /^SC oauth\tsendcloud\t.*60 requests\/min, integration 78, OAuth2 via http:\/\/127\.0\.0\.1/m,
+        );
+        expect(plain.stdout).toMatch(/^SC basic\tsendcloud\t.*\t100 requests\/min/m); // Sendcloud's published pace
+        for (const secret of [SORTED_DEFAULT_API_KEY, SENDCLOUD_DEFAULT_SECRET_KEY, SENDCLOUD_DEFAULT_CLIENT_SECRET]) {
+          expect(plain.stdout).not.toContain(secret);
+        }
+
+        // Each secret went to the keychain under its account's id, exactly as given.
+        const ids = accountIds(dir);
+        const keychain = keychainStore();
+        expect(await keychain.get(ids['Sorted'] as string)).toBe(SORTED_DEFAULT_API_KEY);
+        expect(await keychain.get(ids['SC oauth'] as string)).toBe(
+          `${SENDCLOUD_DEFAULT_CLIENT_ID}:${SENDCLOUD_DEFAULT_CLIENT_SECRET}`,
+        );
+      });
+
+      it('refuses Sendcloud fields for other providers and bad field values (exit 2), storing nothing', async () => {
+        const key = `${SENDCLOUD_DEFAULT_PUBLIC_KEY}:${SENDCLOUD_DEFAULT_SECRET_KEY}`;
+        const refusals: [string, string[], RegExp][] = [
+          ['electio', ['--integration-id', '5'], /--integration-id is only for Sendcloud/],
+          ['sorted-pro', ['--auth', 'oauth2'], /--auth is only for Sendcloud/],
+          ['electio', ['--token-url', 'https://example.com/token'], /--token-url is only for Sendcloud/],
+          ['sendcloud', ['--auth', 'magic'], /--auth is basic or oauth2/],
+          ['sendcloud', ['--integration-id', 'abc'], /--integration-id needs a whole number/],
+          ['sendcloud', ['--integration-id', '0'], /--integration-id/],
+          ['sendcloud', ['--integration-id', '99999999999'], /--integration-id/],
+          ['sendcloud', ['--token-url', 'https://example.com/token'], /only with --auth oauth2/],
+          ['sendcloud', ['--auth', 'basic', '--token-url', 'https://example.com/token'], /only with --auth oauth2/],
+          ['electio', ['--rate', '0'], /--rate needs a whole number/],
+          ['sorted-pro', ['--rate', 'fast'], /--rate/],
+          ['sendcloud', ['--rate', '100001'], /--rate needs a whole number from 1 to 100000/],
+        ];
+        for (const [provider, flags, pattern] of refusals) {
+          expectRefusal(await addAccountOf(dir, provider, 'X', key, flags), 2, pattern);
+        }
+        // Bad usage is refused before the data directory is even opened.
+        expect(existsSync(join(dir, DATABASE_FILE))).toBe(false);
+
+        expectRefusal(await addAccountOf(dir, 'sendcloud', 'X', 'no-colon-here'), 2, /PUBLIC_KEY:SECRET_KEY/);
+        expectRefusal(await addAccountOf(dir, 'sendcloud', 'X', ':secret'), 2, /PUBLIC_KEY:SECRET_KEY/);
+        expectRefusal(
+          await addAccountOf(dir, 'sendcloud', 'X', key, ['--auth', 'oauth2', '--token-url', 'http://example.com/token']),
+          2,
+          /https:\/\//,
+        );
+        expect(await listAccounts(dir)).toEqual([]);
+      });
+
+      it('account remove deletes the account and its key; unknown names and queued items are refused (exit 2)', async () => {
+        expect((await addAccount(dir, 'Keep')).code).toBe(0);
+        expect((await addAccount(dir, 'Drop')).code).toBe(0);
+        const ids = accountIds(dir);
+        const list = refs(2);
+        sim.electio.add(list, 'created');
+        const { batchId } = await importList(dir, list, ['--account', 'Keep']);
+
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'account', 'remove', 'keep']), 2, /still has 2 queued item/);
+        const refused = await cli(['--data-dir', dir, 'account', 'remove', 'Keep']);
+        expect(refused.stderr).toContain(`bulk-cancel run --batch ${batchId}`);
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'account', 'remove', 'Nope']), 2, /no account named "Nope"/);
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'account', 'remove', 'Keep', 'Drop']), 2);
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'account', 'remove', '--name', 'Drop']), 2);
+        expect((await listAccounts(dir)).map((a) => a.name)).toEqual(['Drop', 'Keep']);
+        expect(await keychainStore().get(ids['Keep'] as string)).toBe(ELECTIO_DEFAULT_API_KEY);
+
+        const removed = await cli(['--data-dir', dir, '--json', 'account', 'remove', 'DROP']);
+        expect(removed.code, removed.stderr).toBe(0);
+        expect(jsonOf(removed)).toEqual({ removed: 'Drop' });
+        expect(await keychainStore().get(ids['Drop'] as string)).toBeNull();
+        expect((await listAccounts(dir)).map((a) => a.name)).toEqual(['Keep']);
+        expectRefusal(await cli(['--data-dir', dir, 'account', 'remove', 'Drop']), 2, /no account named "Drop"/);
+
+        // Once its items are sent, the account can go; its batch still names it.
+        expect((await cli(['--data-dir', dir, 'run', '--batch', batchId])).code).toBe(0);
+        const plain = await cli(['--data-dir', dir, 'account', 'remove', 'Keep']);
+        expect(plain.code, plain.stderr).toBe(0);
+        expect(plain.stdout).toMatch(/Removed account "Keep"/);
+        expect(await keychainStore().get(ids['Keep'] as string)).toBeNull();
+        expect(await listAccounts(dir)).toEqual([]);
+        expect((await results(dir, batchId)).map((r) => r.Account)).toEqual(['Keep', 'Keep']);
+        // The name is free again.
+        expect((await addAccount(dir, 'Keep')).code).toBe(0);
+      });
+    });
+
+    describe('import routing and actions', () => {
+      it('routes each provider to the account given with a repeated --account and sends each with its own credentials', async () => {
+        const secondSortedKey = 'sim-sorted-key-second';
+        sim.sortedPro.apiKeys.add(secondSortedKey);
+        const scIntegration = integration();
+        expect((await addAccount(dir, 'Electio main')).code).toBe(0);
+        expect((await addAccountOf(dir, 'sorted-pro', 'Sorted one', SORTED_DEFAULT_API_KEY)).code).toBe(0);
+        expect((await addAccountOf(dir, 'sorted-pro', 'Sorted two', secondSortedKey)).code).toBe(0);
+        const oauth = await addAccountOf(
+          dir,
+          'sendcloud',
+          'Shop',
+          `${SENDCLOUD_DEFAULT_CLIENT_ID}:${SENDCLOUD_DEFAULT_CLIENT_SECRET}`,
+          ['--auth', 'oauth2', '--token-url', `${sim.url}/oauth2/token/`, '--integration-id', String(scIntegration)],
+        );
+        expect(oauth.code, oauth.stderr).toBe(0);
+
+        const electio = refs(2);
+        sim.electio.add(electio, 'created');
+        const sorted = sortedRefs(2);
+        sim.sortedPro.add(sorted, 'created');
+        const shipments = [sim.sendcloud.addShipment(scIntegration), sim.sendcloud.addShipment(scIntegration)];
+        const uuids = shipments.map((s) => s.uuid);
+        const list = [electio[0], sorted[0], uuids[0], electio[1], sorted[1], uuids[1]] as string[];
+
+        // Two Sorted PRO accounts and no choice: refused, naming both and --account.
+        const ambiguous = await cli(['--data-dir', dir, '--json', 'import', '-'], { input: list.join('\n') });
+        expectRefusal(ambiguous, 2, /--account/);
+        expect(ambiguous.stderr).toMatch(/sorted-pro accounts fit \(Sorted one, Sorted two\)/);
+        // Two accounts of one provider: refused.
+        expectRefusal(
+          await cli(['--data-dir', dir, '--json', 'import', '-', '--account', 'Sorted one', '--account', 'Sorted two'], {
+            input: list.join('\n'),
+          }),
+          2,
+          /both sorted-pro accounts.*one --account per provider/,
+        );
+        expect(await status(dir)).toMatchObject({ queued: 0 });
+
+        const imported = await importList(dir, list, ['--account', 'Sorted two', '--account', 'electio main']);
+        expect(imported).toMatchObject({ items: 6, duplicates: 0, rejected: [] });
+        const routes = (imported as ImportRecord & { routes: unknown[] }).routes;
+        expect(routes).toEqual(
+          expect.arrayContaining([
+            { account: 'Electio main', provider: 'electio', action: 'cancel', items: 2 },
+            { account: 'Sorted two', provider: 'sorted-pro', action: 'cancel', items: 2 },
+            { account: 'Shop', provider: 'sendcloud', action: 'cancel', items: 2 },
+          ]),
+        );
+        expect(routes).toHaveLength(3);
+        expect(sim.requests).toHaveLength(0);
+
+        const run = await cli(['--data-dir', dir, '--json', 'run', '--batch', imported.batchId]);
+        expect(run.code, run.stderr).toBe(0);
+        expect(jsonOf(run)).toEqual({ batchId: imported.batchId, succeeded: 6, failed: 0, total: 6 });
+        for (const ref of electio) expect(sim.electio.state(ref)).toBe('cancelled');
+        for (const ref of sorted) expect(sim.sortedPro.state(ref)).toBe('cancelled');
+        for (const uuid of uuids) expect(sim.sendcloud.hasShipment(scIntegration, { uuid })).toBe(false);
+
+        // Each request carried its own account's credentials, in the seeds' shapes.
+        const sortedCalls = sim.requests.filter((r) => r.path.startsWith('/shipments/'));
+        expect(sortedCalls.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+          sorted.map((ref) => `PUT /shipments/${ref}/cancel`).sort(),
+        );
+        for (const call of sortedCalls)
+          expect(call.headers).toMatchObject({ 'x-api-key': secondSortedKey, 'x-api-version': '1.1' });
+        const deletes = sim.requests.filter((r) => r.path.startsWith('/api/v2/integrations/'));
+        expect(deletes.map((r) => `${r.method} ${r.path}`)).toEqual(
+          Array(2).fill(`POST /api/v2/integrations/${scIntegration}/shipments/delete`),
+        );
+        expect(deletes.map((r) => JSON.parse(r.body) as unknown).sort()).toEqual(
+          uuids.map((uuid) => ({ shipment_uuid: uuid })).sort(),
+        );
+        for (const call of deletes) expect(call.headers.authorization).toMatch(/^Bearer \S+$/);
+        expect(sim.requests.filter((r) => r.path === '/oauth2/token/')).toHaveLength(1);
+        expect(sim.requests.find((r) => r.path === '/oauth2/token/')?.headers.authorization).toBe(
+          basicHeader(SENDCLOUD_DEFAULT_CLIENT_ID, SENDCLOUD_DEFAULT_CLIENT_SECRET),
+        );
+
+        const records = await results(dir, imported.batchId);
+        expect(records.map((r) => [r.Data, r.Provider, r.Account, r.Action, r.State, r.Reason])).toEqual([
+          [electio[0], 'electio', 'Electio main', 'cancel', 'succeeded', 'cancelled'],
+          [sorted[0], 'sorted-pro', 'Sorted two', 'cancel', 'succeeded', 'cancelled'],
+          [uuids[0], 'sendcloud', 'Shop', 'cancel', 'succeeded', 'removed'],
+          [electio[1], 'electio', 'Electio main', 'cancel', 'succeeded', 'cancelled'],
+          [sorted[1], 'sorted-pro', 'Sorted two', 'cancel', 'succeeded', 'cancelled'],
+          [uuids[1], 'sendcloud', 'Shop', 'cancel', 'succeeded', 'removed'],
+        ]);
+        for (const record of records) expect(Object.keys(record)).toEqual(RESULT_FIELDS);
+      });
+
+      it('rows that name their account need no --account; a provider without an account is rejected per row', async () => {
+        expect((await addAccount(dir, 'Electio main')).code).toBe(0);
+        expect((await addAccountOf(dir, 'sorted-pro', 'Sorted one', SORTED_DEFAULT_API_KEY)).code).toBe(0);
+        expect((await addAccountOf(dir, 'sorted-pro', 'Sorted two', 'another-key')).code).toBe(0);
+        const [e1] = refs(1) as [string];
+        const [s1, s2, s3] = sortedRefs(3) as [string, string, string];
+        const csv = ['Reference,Account', `${s1},Sorted one`, `${s2},sorted TWO`, `${e1},`, `${s3},Nobody`].join('\n');
+        const imported = await importList(dir, [csv]);
+        expect(imported).toMatchObject({ items: 3, rejected: [{ row: 5, value: s3 }] });
+        expect(imported.rejected[0]?.error).toMatch(/no account named "Nobody"/);
+        const records = await results(dir, imported.batchId);
+        expect(records.map((r) => [r.Data, r.Account])).toEqual([
+          [s1, 'Sorted one'],
+          [s2, 'Sorted two'],
+          [e1, 'Electio main'],
+        ]);
+
+        // No Sendcloud account: a UUID is not read as a Sendcloud shipment, and the row says what was expected.
+        const uuid = '39874b59-2a68-4a3d-8e00-aeb9e0540d00';
+        const [e2] = refs(1) as [string];
+        const mixed = await importList(dir, [e2, uuid]);
+        expect(mixed).toMatchObject({ items: 1, rejected: [{ row: 2, value: uuid }] });
+        expect(mixed.rejected[0]?.error).toMatch(/not a valid reference/);
+
+        // --provider still restricts how references are read, and must have an account.
+        const onlyElectio = await importList(dir, [e2, s1], ['--provider', 'electio']);
+        expect(onlyElectio).toMatchObject({ items: 1, rejected: [{ row: 2, value: s1 }] });
+        expectRefusal(
+          await cli(['--data-dir', dir, '--json', 'import', '-', '--provider', 'sendcloud'], { input: `${uuid}\n` }),
+          2,
+          /No sendcloud account exists yet/,
+        );
+        expectRefusal(
+          await cli(['--data-dir', dir, '--json', 'import', '-', '--provider', 'electio', '--account', 'Sorted one'], {
+            input: `${e2}\n`,
+          }),
+          2,
+          /"Sorted one" is sorted-pro, not electio/,
+        );
+        // Nothing valid: the refusal says why, from the first rejected row.
+        expectRefusal(
+          await cli(['--data-dir', dir, '--json', 'import', '-'], { input: `${uuid}\n` }),
+          2,
+          /No valid reference.*Row 1: .*not a valid reference/,
+        );
+        expect(sim.requests).toHaveLength(0);
+      });
+
+      it('--action cancel-and-delete deletes cancelled Sorted PRO shipments; other providers just cancel', async () => {
+        expect((await addAccount(dir, 'Electio main')).code).toBe(0);
+        expect((await addAccountOf(dir, 'sorted-pro', 'Sorted', SORTED_DEFAULT_API_KEY)).code).toBe(0);
+        const sorted = sortedRefs(2);
+        sim.sortedPro.add(sorted, 'created');
+        const electio = refs(1);
+        sim.electio.add(electio, 'created');
+        const plain = await cli(['import', '-', '--data-dir', dir, '--action', 'cancel-and-delete'], {
+          input: [...sorted, ...electio].join('\n'),
+        });
+        expect(plain.code, plain.stderr).toBe(0);
+        expect(plain.stdout).toMatch(/2 item\(s\) for account "Sorted" \(Sorted PRO\): cancels the shipment, then deletes it/);
+        const batchId = /Queued batch (\S+):/.exec(plain.stdout)?.[1] as string;
+
+        const run = await cli(['--data-dir', dir, '--json', 'run', '--batch', batchId]);
+        expect(run.code, run.stderr).toBe(0);
+        expect(jsonOf(run)).toEqual({ batchId, succeeded: 3, failed: 0, total: 3 });
+        for (const ref of sorted) expect(sim.sortedPro.state(ref)).toBe('deleted');
+        expect(sim.electio.state(electio[0] as string)).toBe('cancelled');
+        const sortedCalls = sim.requests.filter((r) => r.path.startsWith('/shipments/')).map((r) => `${r.method} ${r.path}`);
+        expect(sortedCalls.sort()).toEqual(
+          sorted.flatMap((ref) => [`PUT /shipments/${ref}/cancel`, `DELETE /shipments/${ref}`]).sort(),
+        );
+        const records = await results(dir, batchId);
+        expect(records.map((r) => [r.Provider, r.Action, r.State])).toEqual([
+          ['sorted-pro', 'cancel-and-delete', 'succeeded'],
+          ['sorted-pro', 'cancel-and-delete', 'succeeded'],
+          ['electio', 'cancel', 'succeeded'],
+        ]);
+      });
+
+      it('--action cancel-label cancels Sendcloud labels; a queued cancellation ends pending, which is not a failure', async () => {
+        expect(
+          (await addAccountOf(dir, 'sendcloud', 'Labels', `${SENDCLOUD_DEFAULT_PUBLIC_KEY}:${SENDCLOUD_DEFAULT_SECRET_KEY}`))
+            .code,
+        ).toBe(0);
+        const [cancelled, queued] = parcelIds(2) as [number, number];
+        sim.sendcloud.addParcel(cancelled, 'cancelled');
+        sim.sendcloud.addParcel(queued, 'queued');
+        const imported = await importList(dir, [String(cancelled), String(queued)], ['--action', 'cancel-label']);
+        expect((imported as ImportRecord & { routes: unknown[] }).routes).toEqual([
+          { account: 'Labels', provider: 'sendcloud', action: 'cancel-label', items: 2 },
+        ]);
+
+        const run = await cli(['--data-dir', dir, 'run', '--batch', imported.batchId]);
+        expect(run.code, run.stderr).toBe(0); // pending is not failed
+        expect(run.stdout).toMatch(/1 succeeded, 0 failed, 1 pending/);
+        expect(run.stdout).toMatch(/1 item\(s\) pending/);
+        expect(sim.sendcloud.parcelStatus(cancelled)).toBe('cancelled');
+        expect(sim.sendcloud.parcelStatus(queued)).toBe('queued');
+        const calls = sim.requests.map((r) => `${r.method} ${r.path}`).sort();
+        expect(calls).toEqual([`POST /api/v2/parcels/${cancelled}/cancel`, `POST /api/v2/parcels/${queued}/cancel`].sort());
+        for (const call of sim.requests) {
+          expect(call.headers.authorization).toBe(basicHeader(SENDCLOUD_DEFAULT_PUBLIC_KEY, SENDCLOUD_DEFAULT_SECRET_KEY));
+        }
+
+        const counts = await status(dir, imported.batchId);
+        expect(counts).toEqual({ queued: 0, in_flight: 0, succeeded: 1, failed: 0, pending: 1, stopped: 0 });
+        expect(Object.keys(counts).sort()).toEqual([...STATE_KEYS].sort());
+        const records = await results(dir, imported.batchId);
+        expect(records.map((r) => [r.Data, r.Action, r.State, r.IsSuccess, r.Reason])).toEqual([
+          [String(cancelled), 'cancel-label', 'succeeded', true, 'cancelled'],
+          [String(queued), 'cancel-label', 'pending', false, 'queued'],
+        ]);
+        expect(await results(dir, imported.batchId, ['--failed'])).toEqual([]);
+
+        const again = await cli(['--data-dir', dir, '--json', 'run', '--batch', imported.batchId]);
+        expect(again.code).toBe(0);
+        expect(jsonOf(again)).toEqual({ batchId: imported.batchId, succeeded: 1, failed: 0, total: 2 });
+      });
+
+      it('refuses an unknown --action with exit 2 before anything is opened', async () => {
+        for (const action of ['delete', 'CANCEL', '']) {
+          expectRefusal(
+            await cli(['--data-dir', dir, '--json', 'import', '-', '--action', action], { input: `${refs(1)[0]}\n` }),
+            2,
+            /Unknown action .*cancel, cancel-and-delete, cancel-label/,
+          );
+        }
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'run', '--batch', 'x', '--action', 'cancel']), 2, /--action/);
+        expect(existsSync(join(dir, DATABASE_FILE))).toBe(false);
+      });
     });
   });
 
@@ -697,11 +1118,11 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
       expect(run.code).toBe(3);
       expect(JSON.parse(run.stdout)).toEqual({ batchId, succeeded: 0, failed: 0, total: 3 });
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
-      expect(run.stderr).toMatch(/refused the API key/);
+      expect(run.stderr).toMatch(/refused the account's credentials/);
       expect(run.stderr).not.toContain('not-the-key');
       expect(run.stderr).not.toMatch(/\bat .*:\d+:\d+/);
       expect(sim.requests.length).toBeGreaterThan(0);
-      expect(await status(dir, batchId)).toEqual({ queued: 3, in_flight: 0, succeeded: 0, failed: 0, stopped: 0 });
+      expect(await status(dir, batchId)).toEqual({ queued: 3, in_flight: 0, succeeded: 0, failed: 0, pending: 0, stopped: 0 });
       for (const ref of list) expect(sim.electio.state(ref)).toBe('created');
       const records = await results(dir, batchId);
       expect(records.every((r) => r.State === 'queued' && r.IsSuccess === false)).toBe(true);
@@ -756,6 +1177,16 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
         expect(run.stderr).toMatch(/keychain/);
         expect(sim.requests).toHaveLength(0);
         expect(await status(dir, batchId)).toMatchObject({ queued: 2 });
+      },
+    );
+
+    it.skipIf(process.platform !== 'linux')(
+      'account remove exits 3 and keeps the account when its key cannot be deleted',
+      async () => {
+        expect((await addAccount(dir, 'Stays')).code).toBe(0);
+        expectRefusal(await cli(['--data-dir', dir, '--json', 'account', 'remove', 'Stays'], { env: noKeychain }), 3, /keychain/);
+        const accounts = jsonOf<AccountRecord[]>(await cli(['--data-dir', dir, 'account', 'list', '--json']));
+        expect(accounts).toEqual([{ name: 'Stays', provider: 'electio', baseUrl: sim.url, hasSecret: true }]);
       },
     );
   });

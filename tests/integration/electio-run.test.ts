@@ -47,7 +47,8 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
         '\r\n',
       );
       const plan = planImport({ text: csv, encoding: 'UTF-8', notes: [] });
-      const queued = queueImport(world.db, plan, account, {
+      const queued = queueImport(world.db, plan, {
+        accounts: { electio: account.id },
         sourceName: 'mixed.csv',
         action: 'cancel',
         createdBy: null,
@@ -60,7 +61,7 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       const report = await runBatch(
         { db: world.db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner: 'test' },
         queued.batchId,
-        { ...DEFAULT_RUN_OPTIONS, chunkSize, concurrency: 4 },
+        { ...DEFAULT_RUN_OPTIONS, chunkSize, concurrency: 4, pacing: false },
       );
       expect(report.attention).toEqual([]);
       expect(report.counts).toMatchObject({ queued: 0, in_flight: 0, succeeded: 900, failed: 100 });
@@ -112,7 +113,8 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
     sim.electio.add([electioReference(5000), electioReference(5001)]);
     const account = await electioAccount(world, sim.url, 'Wrong key', 'not-the-key');
     const plan = planImport({ text: `${electioReference(5000)}\n${electioReference(5001)}`, encoding: 'UTF-8', notes: [] });
-    const { batchId } = queueImport(world.db, plan, account, {
+    const { batchId } = queueImport(world.db, plan, {
+      accounts: { electio: account.id },
       sourceName: null,
       action: 'cancel',
       createdBy: null,
@@ -124,7 +126,7 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       batchId,
     );
     expect(report.attention).toHaveLength(1);
-    expect(report.attention[0]?.message).toMatch(/refused the API key \(HTTP 401\)/);
+    expect(report.attention[0]?.message).toMatch(/refused the account's credentials \(HTTP 401\)/);
     expect(report.counts).toMatchObject({ queued: 2, failed: 0, succeeded: 0, in_flight: 0 });
     expect(sim.electio.state(electioReference(5000))).toBe('created');
   });

@@ -85,3 +85,39 @@ describe('the database file', () => {
     db.close();
   });
 });
+
+describe('migrations from every earlier schema version', () => {
+  it('upgrades a version-1 database with its data, keeping items and their attempts', () => {
+    const dir = tempDir();
+    try {
+      const v1 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 1) });
+      v1.prepare(
+        "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'electio', 'https://x', 0, 0)",
+      ).run();
+      v1.prepare("INSERT INTO batches (id, action, created_at) VALUES ('b', 'cancel', 0)").run();
+      v1.prepare(
+        "INSERT INTO items (id, batch_id, seq, reference, provider, account_id, action, state, reason, message, attempts, created_at) VALUES (7, 'b', 0, 'EC-000-05D-1NS', 'electio', 'a', 'cancel', 'failed', 'too_late', 'manifested', 1, 0)",
+      ).run();
+      v1.prepare(
+        "INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, outcome) VALUES (7, 0, 5, 'PUT x', 'failed')",
+      ).run();
+      v1.close();
+
+      const db = openDatabase(dir.path);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.prepare('SELECT state, reason, message, attempts, maybe_sent FROM items WHERE id = 7').get()).toEqual({
+        state: 'failed',
+        reason: 'too_late',
+        message: 'manifested',
+        attempts: 1,
+        maybe_sent: 0,
+      });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE item_id = 7').get()).toEqual({ n: 1 });
+      db.prepare("UPDATE items SET state = 'pending' WHERE id = 7").run(); // the new state is allowed
+      db.close();
+    } finally {
+      dir.remove();
+    }
+  });
+});

@@ -135,8 +135,8 @@ describe('readSource and planImport', () => {
   });
 
   it('checks references against the provider the clerk chose', () => {
-    const plan = planImport({ text: `${A}\n${B}`, encoding: 'UTF-8', notes: [] }, 'electio');
+    const plan = planImport({ text: `${A}\n${B}`, encoding: 'UTF-8', notes: [] }, { providers: ['electio'] });
     expect(plan.entries).toHaveLength(2);
-    expect(parseList(`${A}\nxyz`, ['electio']).rejected[0]?.error).toContain('Electio');
+    expect(parseList(`${A}\nxyz`, { providers: ['electio'] }).rejected[0]?.error).toContain('Electio');
   });
 });

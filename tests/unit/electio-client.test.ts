@@ -21,9 +21,10 @@ function answering(respond: (url: string, init: RequestInit) => Response | Promi
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const item = { action: 'cancel', externalOrderId: null, externalShipmentId: null, step: null, maybeSent: false } as const;
 const items = [
-  { id: 1, reference: 'EC-000-05D-1NS' },
-  { id: 2, reference: 'EC-000-05D-1NT' },
+  { ...item, id: 1, reference: 'EC-000-05D-1NS' },
+  { ...item, id: 2, reference: 'EC-000-05D-1NT' },
 ];
 
 describe('Electio client', () => {
@@ -97,7 +98,7 @@ describe('Electio client', () => {
       httpStatus: 503,
     });
     const refused = answering(() => json(401, { Message: 'Access denied due to invalid subscription key' }));
-    expect((await refused.client.cancel(items)).get(2)?.outcome).toMatchObject({ kind: 'auth', httpStatus: 401 });
+    expect((await refused.client.cancel(items)).get(2)?.outcome).toMatchObject({ kind: 'account', httpStatus: 401 });
   });
 
   it('keeps the reference inside its path segment', async () => {
@@ -113,7 +114,7 @@ describe('Electio client', () => {
       chunkSize: 1,
       now: Date.now,
     });
-    await single.cancel([{ id: 1, reference: '../x?y#z/%2F' }]);
+    await single.cancel([{ ...item, id: 1, reference: '../x?y#z/%2F' }]);
     expect(calls).toEqual(['https://api.example/consignments/..%2Fx%3Fy%23z%2F%252F/cancel']);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
 import { openDatabase, type Db } from '../../electron/core/db/open';
-import { planImport, queueImport, type QueueMeta } from '../../electron/core/import/source';
+import { planImport, queueImport, type QueueRequest } from '../../electron/core/import/source';
 import { expectAppError } from './helpers';
 
 const A = 'EC-000-05D-1NS';
@@ -23,7 +23,7 @@ let account: Account;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'bulk-cancel-import-'));
   db = openDatabase(dir);
-  account = { id: 'acct-1', name: 'Electio main', provider: 'electio', baseUrl: 'http://127.0.0.1:1' };
+  account = { id: 'acct-1', name: 'Electio main', provider: 'electio', baseUrl: 'http://127.0.0.1:1', settings: {} };
   db.prepare('INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     account.id,
     account.name,
@@ -39,9 +39,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const meta = (now = 1_700_000_000_000): QueueMeta => ({
+const meta = (now = 1_700_000_000_000): QueueRequest => ({
   sourceName: 'list.csv',
   action: 'cancel',
+  accounts: {},
   createdBy: 'clerk',
   machine: 'pc-1',
   now,
@@ -52,7 +53,7 @@ const count = (table: 'batches' | 'items') => (db.prepare(`SELECT count(*) AS n 
 describe('queueImport', () => {
   it('queues every valid reference once, in import order, with its source row', () => {
     const text = ['Name,Reference', `a,${B.toLowerCase()}`, 'b,bad', 'c,1.23E+15', `d,${A}`, `e,${B}`, '', `f,${C}`].join('\r\n');
-    const queued = queueImport(db, plan(text), account, meta());
+    const queued = queueImport(db, plan(text), meta());
     expect(queued.items).toBe(3);
     expect(queued.duplicates).toBe(1);
     expect(queued.rejected.map((row) => [row.row, row.value])).toEqual([
@@ -111,20 +112,20 @@ describe('queueImport', () => {
   it('refuses a list with no valid row with bad_input and writes nothing', () => {
     const bad = plan(['Reference', 'nope', '1.23E+15', '', 'EC-12'].join('\n'));
     expect(bad.entries).toEqual([]);
-    expectAppError(() => queueImport(db, bad, account, meta()), 'bad_input', /No valid reference.*nothing was queued/);
+    expectAppError(() => queueImport(db, bad, meta()), 'bad_input', /No valid reference.*nothing was queued/);
     expect(count('batches')).toBe(0);
     expect(count('items')).toBe(0);
   });
 
   it('refuses a file with only a header and writes nothing', () => {
-    expectAppError(() => queueImport(db, plan('Consignment Reference\r\n'), account, meta()), 'bad_input');
+    expectAppError(() => queueImport(db, plan('Consignment Reference\r\n'), meta()), 'bad_input');
     expect(count('batches')).toBe(0);
     expect(count('items')).toBe(0);
   });
 
   it('makes a new batch for each import of the same list', () => {
-    const first = queueImport(db, plan(`${A}\n${B}`), account, meta(1));
-    const second = queueImport(db, plan(`${A}\n${B}`), account, meta(2));
+    const first = queueImport(db, plan(`${A}\n${B}`), meta(1));
+    const second = queueImport(db, plan(`${A}\n${B}`), meta(2));
     expect(second.batchId).not.toBe(first.batchId);
     expect(count('batches')).toBe(2);
     expect(count('items')).toBe(4);
@@ -138,7 +139,7 @@ describe('queueImport', () => {
           .padStart(9, '0')
           .replace(/(\d{3})(\d{3})(\d{3})/, '$1-$2-$3')}`,
     );
-    const queued = queueImport(db, plan(['Reference', ...refs].join('\n')), account, meta());
+    const queued = queueImport(db, plan(['Reference', ...refs].join('\n')), meta());
     expect(queued.items).toBe(20_000);
     expect(count('items')).toBe(20_000);
     expect(db.prepare('SELECT reference, source_row FROM items WHERE seq = 19999').get()).toEqual({

@@ -76,6 +76,53 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Three providers and their actions: the `pending` state (accepted, finished later), the step a
+    // two-step action has done, Sendcloud's external id pair, a mark on items that may have reached
+    // the provider before a crash, and accounts that are removed but still named in history.
+    version: 2,
+    sql: `
+      CREATE TABLE items_v2 (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        reference TEXT NOT NULL,
+        source_row INTEGER,
+        provider TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        action TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped')),
+        reason TEXT,
+        message TEXT,
+        http_status INTEGER,
+        api_links TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER,
+        claimed_by TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        external_order_id TEXT,
+        external_shipment_id TEXT,
+        step TEXT,
+        maybe_sent INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (batch_id, reference)
+      );
+      INSERT INTO items_v2 (id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message,
+        http_status, api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at)
+      SELECT id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message,
+        http_status, api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at FROM items;
+      DROP TABLE items;
+      ALTER TABLE items_v2 RENAME TO items;
+      CREATE INDEX items_batch_state ON items (batch_id, state, seq);
+      CREATE INDEX items_reference ON items (reference);
+      CREATE INDEX items_account ON items (account_id, state);
+
+      ALTER TABLE accounts ADD COLUMN removed_at INTEGER;
+      DROP INDEX accounts_name;
+      CREATE UNIQUE INDEX accounts_name ON accounts (name COLLATE NOCASE) WHERE removed_at IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

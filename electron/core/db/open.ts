@@ -51,12 +51,27 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
       `This data was written by a newer version of Bulk Cancel (schema ${current}; this version knows up to ${latest}). Update the app to open it.`,
     );
   }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
+  if (current === latest) return;
+  // A migration may rebuild a table (SQLite cannot change a CHECK in place); with foreign keys on,
+  // dropping the old table would cascade into its children. So keys are off while migrating and
+  // checked before each migration commits, as SQLite's own procedure for schema changes says.
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if ((db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new AppError(
+            'database_unavailable',
+            `Upgrading the data to schema ${migration.version} broke its links; nothing was changed.`,
+          );
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      }).immediate();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }
 

@@ -22,6 +22,9 @@ const KNOWN_NAMES = [
   'consignmentnumber',
   'consignmentid',
   'shipmentid',
+  'shipmentuuid',
+  'parcelid',
+  'parcel',
 ];
 
 /** Rows sampled for detection; enough for any real list, cheap on a huge one. */

@@ -4,16 +4,27 @@
  * Row numbers are 1-based record numbers counting the header, as a spreadsheet shows them.
  */
 import type { RejectedRow } from '../../../shared/contract';
-import { PROVIDER_IDS, type ProviderId } from '../../../shared/domain';
-import { AppError } from '../errors';
-import { findReferenceColumn } from './columns';
+import { PROVIDER_IDS, type Action, type ProviderId } from '../../../shared/domain';
+import { AppError, isAppError } from '../errors';
+import { findReferenceColumn, type ReferenceColumn } from './columns';
 import { readRecords } from './records';
 import { checkReference } from './references';
+import { findRoutingColumns, providerFromCell, type RoutingColumns } from './routing';
 
 export interface ImportEntry {
   row: number;
+  /** What the item is known by: the reference, or Sendcloud's `external_order_id/external_shipment_id`. */
   reference: string;
   provider: ProviderId;
+  /** The account named on the row (an `account` column), if any. */
+  accountName: string | null;
+  external: { orderId: string; shipmentId: string } | null;
+}
+
+export interface ParseOptions {
+  /** Providers a reference may belong to (those with an account); all when not given. */
+  providers?: readonly ProviderId[];
+  action?: Action;
 }
 
 export interface ParsedList {
@@ -27,14 +38,17 @@ export interface ParsedList {
   provider: ProviderId | null;
 }
 
-export function parseList(text: string, allowed: readonly ProviderId[] = PROVIDER_IDS): ParsedList {
+export function parseList(text: string, options: ParseOptions = {}): ParsedList {
+  const allowed = options.providers ?? PROVIDER_IDS;
+  const action = options.action ?? 'cancel';
   const { records, delimiter, problems } = readRecords(text);
   const isBlank = (record: readonly string[]) => record.every((cell) => cell.trim() === '');
   const firstIndex = records.findIndex((record) => !isBlank(record));
   if (firstIndex < 0) throw new AppError('bad_input', 'The list is empty: there are no references to import.');
 
-  const { index, hasHeader } = findReferenceColumn(records, firstIndex);
-  const column = { index, name: hasHeader ? cellAt(records[firstIndex], index) : null };
+  const routing = findRoutingColumns(records[firstIndex] ?? null);
+  const { index, hasHeader } = referenceColumn(records, firstIndex, routing);
+  const column = { index, name: hasHeader && index >= 0 ? cellAt(records[firstIndex], index) : null };
 
   const entries: ImportEntry[] = [];
   const rejected: RejectedRow[] = [];
@@ -45,27 +59,75 @@ export function parseList(text: string, allowed: readonly ProviderId[] = PROVIDE
     const record = records[i] ?? [];
     if (isBlank(record)) continue;
     const row = i + 1;
-    const value = cellAt(record, index);
+    const value = index >= 0 ? cellAt(record, index) : '';
     const problem = problems.get(i);
     if (problem) {
       rejected.push({ row, value, error: problem });
       continue;
     }
-    const check = checkReference(value, allowed);
-    if (!check.ok) {
-      rejected.push({ row, value, error: check.error });
+    const entry = readEntry(record, row, value, hasHeader ? routing : null, allowed, action);
+    if ('error' in entry) {
+      rejected.push({ row, value: entry.value, error: entry.error });
       continue;
     }
-    if (seen.has(check.reference)) {
+    if (seen.has(entry.reference)) {
       duplicates++;
       continue;
     }
-    seen.add(check.reference);
-    entries.push({ row, reference: check.reference, provider: check.provider });
-    perProvider.set(check.provider, (perProvider.get(check.provider) ?? 0) + 1);
+    seen.add(entry.reference);
+    entries.push(entry);
+    perProvider.set(entry.provider, (perProvider.get(entry.provider) ?? 0) + 1);
   }
   const provider = [...perProvider.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return { delimiter, hasHeader, column, entries, duplicates, rejected, provider };
+}
+
+/** The reference column; optional when the Sendcloud external id pair names the shipments. */
+function referenceColumn(records: readonly (readonly string[])[], first: number, routing: RoutingColumns): ReferenceColumn {
+  try {
+    return findReferenceColumn(records, first);
+  } catch (error) {
+    if (routing.externalOrder >= 0 && isAppError(error)) return { index: -1, hasHeader: true };
+    throw error;
+  }
+}
+
+/** One row as an entry, or the sentence that says why it cannot be one. */
+function readEntry(
+  record: readonly string[],
+  row: number,
+  value: string,
+  routing: RoutingColumns | null,
+  allowed: readonly ProviderId[],
+  action: Action,
+): ImportEntry | { value: string; error: string } {
+  const providerCell = routing && routing.provider >= 0 ? cellAt(record, routing.provider) : '';
+  const named = providerCell ? providerFromCell(providerCell) : undefined;
+  if (providerCell && !named) {
+    return { value: providerCell, error: `"${providerCell}" is not a provider Bulk Cancel knows (${PROVIDER_IDS.join(', ')}).` };
+  }
+  const accountName = (routing && routing.account >= 0 ? cellAt(record, routing.account) : '') || null;
+  const providers = named ? [named] : allowed;
+  const orderId = routing && routing.externalOrder >= 0 ? cellAt(record, routing.externalOrder) : '';
+  const shipmentId = routing && routing.externalShipment >= 0 ? cellAt(record, routing.externalShipment) : '';
+  if (value === '' && (orderId || shipmentId)) {
+    if (!orderId || !shipmentId) {
+      return {
+        value: orderId || shipmentId,
+        error: 'A Sendcloud shop shipment needs both external_order_id and external_shipment_id.',
+      };
+    }
+    if (!providers.includes('sendcloud')) {
+      return {
+        value: `${orderId}/${shipmentId}`,
+        error: 'External order and shipment ids name a Sendcloud shipment, but no Sendcloud account can take it.',
+      };
+    }
+    return { row, reference: `${orderId}/${shipmentId}`, provider: 'sendcloud', accountName, external: { orderId, shipmentId } };
+  }
+  const check = checkReference(value, providers, action);
+  if (!check.ok) return { value, error: check.error };
+  return { row, reference: check.reference, provider: check.provider, accountName, external: null };
 }
 
 /**

@@ -2,14 +2,21 @@
  * Checks one reference cell and says, in a clerk's words, what is wrong with it. Numbers that a
  * spreadsheet has rewritten in scientific notation have lost digits and are never guessed back.
  */
-import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../../shared/domain';
-import { PROVIDERS } from '../providers/catalog';
+import { PROVIDER_IDS, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
+import { PROVIDERS, SENDCLOUD_LABEL_PATTERN } from '../providers/catalog';
 
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 
-/** The providers whose reference pattern this value matches. */
-export function providersFor(value: string): ProviderId[] {
-  return PROVIDER_IDS.filter((id) => PROVIDERS[id].referencePattern.test(value));
+/** A Sendcloud label is named by its parcel or shipment id, not by an integration shipment's UUID. */
+function isLabel(provider: ProviderId, action: Action): boolean {
+  return provider === 'sendcloud' && action === 'cancel-label';
+}
+
+/** The providers whose reference pattern (for this action) this value matches. */
+export function providersFor(value: string, action: Action = 'cancel'): ProviderId[] {
+  return PROVIDER_IDS.filter((id) =>
+    (isLabel(id, action) ? SENDCLOUD_LABEL_PATTERN : PROVIDERS[id].referencePattern).test(value),
+  );
 }
 
 export function looksLikeReference(value: string): boolean {
@@ -33,7 +40,11 @@ export function resemblesReference(value: string): boolean {
 export type ReferenceCheck = { ok: true; reference: string; provider: ProviderId } | { ok: false; error: string };
 
 /** Validates a trimmed cell against the allowed providers (all of them when none is given). */
-export function checkReference(value: string, allowed: readonly ProviderId[] = PROVIDER_IDS): ReferenceCheck {
+export function checkReference(
+  value: string,
+  allowed: readonly ProviderId[] = PROVIDER_IDS,
+  action: Action = 'cancel',
+): ReferenceCheck {
   if (value === '') return { ok: false, error: 'The reference is empty.' };
   if (SCIENTIFIC.test(value)) {
     return {
@@ -41,8 +52,16 @@ export function checkReference(value: string, allowed: readonly ProviderId[] = P
       error: `"${value}" is a number a spreadsheet rewrote in scientific notation, so digits are lost. Format the column as Text in the spreadsheet and export again.`,
     };
   }
-  const provider = providersFor(value).find((id) => allowed.includes(id));
-  if (provider) return { ok: true, reference: PROVIDERS[provider].normalise(value), provider };
-  const expected = allowed.map((id) => `${PROVIDER_LABELS[id]} like ${PROVIDERS[id].referenceExample}`).join(' or ');
+  const provider = providersFor(value, action).find((id) => allowed.includes(id));
+  if (provider) {
+    return { ok: true, reference: isLabel(provider, action) ? value : PROVIDERS[provider].normalise(value), provider };
+  }
+  const expected = allowed
+    .map((id) =>
+      isLabel(id, action)
+        ? 'a Sendcloud parcel or shipment id like 12345678'
+        : `${PROVIDER_LABELS[id]} like ${PROVIDERS[id].referenceExample}`,
+    )
+    .join(' or ');
   return { ok: false, error: `"${value}" is not a valid reference (expected ${expected}).` };
 }

@@ -1,15 +1,15 @@
 /**
  * Turns what the clerk gave (a file's bytes or pasted text) into a checked list of references,
- * and queues a checked list as a new batch for one account. Nothing is sent here.
+ * routes each to its account, and queues the list as a new batch. Nothing is sent here.
  */
 import type { ImportSource, RejectedRow } from '../../../shared/contract';
-import { PROVIDER_IDS, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
-import type { Account } from '../accounts';
+import { PROVIDER_LABELS, itemAction, type Action, type ProviderId } from '../../../shared/domain';
+import { listAccounts, type Account } from '../accounts';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { createBatch } from '../queue/store';
+import { createBatch, type NewItem } from '../queue/store';
 import { decodeBase64, decodeBytes, type DecodedText } from './decode';
-import { parseList, type ParsedList } from './parse';
+import { parseList, type ParseOptions, type ParsedList } from './parse';
 
 export function readSource(source: ImportSource): DecodedText {
   if (source.kind === 'text') return { text: source.text, encoding: 'UTF-8', notes: [] };
@@ -21,9 +21,110 @@ export interface ImportPlan extends ParsedList {
   notes: string[];
 }
 
-export function planImport(decoded: DecodedText, provider?: ProviderId): ImportPlan {
-  const parsed = parseList(decoded.text, provider ? [provider] : PROVIDER_IDS);
-  return { ...parsed, encoding: decoded.encoding, notes: decoded.notes };
+export function planImport(decoded: DecodedText, options: ParseOptions = {}): ImportPlan {
+  return { ...parseList(decoded.text, options), encoding: decoded.encoding, notes: decoded.notes };
+}
+
+/** The account chosen for each provider, for rows that do not name their own. */
+export type AccountChoices = Partial<Record<ProviderId, string>>;
+
+export interface Route {
+  accountId: string;
+  accountName: string;
+  provider: ProviderId;
+  action: Action;
+  items: number;
+}
+
+export interface Routing {
+  items: NewItem[];
+  rejected: RejectedRow[];
+  routes: Route[];
+  /** Providers with rows that still need the clerk to pick one of several accounts. */
+  ambiguous: { provider: ProviderId; accounts: Account[] }[];
+}
+
+/**
+ * Sends each entry to its account: the one its row names, else the one chosen for its provider,
+ * else the provider's only account. Rows whose provider has no account are rejected with a reason.
+ */
+export function routeEntries(
+  plan: ImportPlan,
+  accounts: readonly Account[],
+  choices: AccountChoices,
+  batchAction: Action,
+): Routing {
+  const byName = new Map(accounts.map((account) => [account.name.toLowerCase(), account]));
+  const byProvider = (provider: ProviderId) => accounts.filter((account) => account.provider === provider);
+  for (const [provider, id] of Object.entries(choices)) {
+    const chosen = accounts.find((account) => account.id === id);
+    if (!chosen || chosen.provider !== provider) {
+      throw new AppError(
+        'bad_input',
+        `The account chosen for ${PROVIDER_LABELS[provider as ProviderId]} does not exist or is not a ${PROVIDER_LABELS[provider as ProviderId]} account.`,
+      );
+    }
+  }
+  const items: NewItem[] = [];
+  const rejected = [...plan.rejected];
+  const routes = new Map<string, Route>();
+  const ambiguous = new Map<ProviderId, Account[]>();
+  for (const entry of plan.entries) {
+    const label = PROVIDER_LABELS[entry.provider];
+    let account: Account | undefined;
+    if (entry.accountName) {
+      account = byName.get(entry.accountName.toLowerCase());
+      const problem = !account
+        ? `There is no account named "${entry.accountName}".`
+        : account.provider !== entry.provider
+          ? `Account "${account.name}" is ${PROVIDER_LABELS[account.provider]}, but this is a ${label} reference.`
+          : null;
+      if (problem) {
+        rejected.push({ row: entry.row, value: entry.reference, error: problem });
+        continue;
+      }
+    } else {
+      const candidates = byProvider(entry.provider);
+      const chosen = choices[entry.provider];
+      account = chosen
+        ? candidates.find((candidate) => candidate.id === chosen)
+        : candidates.length === 1
+          ? candidates[0]
+          : undefined;
+      if (!account && candidates.length > 1) {
+        ambiguous.set(entry.provider, candidates);
+        continue;
+      }
+      if (!account) {
+        rejected.push({
+          row: entry.row,
+          value: entry.reference,
+          error: `There is no ${label} account to send this to. Add one, then import again.`,
+        });
+        continue;
+      }
+    }
+    if (!account) continue;
+    const action = itemAction(batchAction, entry.provider);
+    items.push({ ...entry, accountId: account.id, action });
+    const key = `${account.id}:${action}`;
+    const route = routes.get(key) ?? {
+      accountId: account.id,
+      accountName: account.name,
+      provider: account.provider,
+      action,
+      items: 0,
+    };
+    route.items++;
+    routes.set(key, route);
+  }
+  rejected.sort((a, b) => a.row - b.row);
+  return {
+    items,
+    rejected,
+    routes: [...routes.values()],
+    ambiguous: [...ambiguous].map(([provider, list]) => ({ provider, accounts: list })),
+  };
 }
 
 export interface QueuedImport {
@@ -31,35 +132,37 @@ export interface QueuedImport {
   items: number;
   duplicates: number;
   rejected: RejectedRow[];
+  routes: Route[];
 }
 
-export interface QueueMeta {
+export interface QueueRequest {
   sourceName: string | null;
   action: Action;
+  accounts: AccountChoices;
   createdBy: string | null;
   machine: string | null;
   now: number;
 }
 
-/** Queues the plan's items for the account; items of another provider are rejected with a reason. */
-export function queueImport(db: Db, plan: ImportPlan, account: Account, meta: QueueMeta): QueuedImport {
-  const rejected = [...plan.rejected];
-  const items = [];
-  for (const entry of plan.entries) {
-    if (entry.provider === account.provider) {
-      items.push({ ...entry, accountId: account.id });
-    } else {
-      rejected.push({
-        row: entry.row,
-        value: entry.reference,
-        error: `This is a ${PROVIDER_LABELS[entry.provider]} reference, but account "${account.name}" is ${PROVIDER_LABELS[account.provider]}.`,
-      });
-    }
+/** Queues the plan as a new batch, every item with its account; nothing is sent here. */
+export function queueImport(db: Db, plan: ImportPlan, request: QueueRequest): QueuedImport {
+  const routing = routeEntries(plan, listAccounts(db), request.accounts, request.action);
+  const [first] = routing.ambiguous;
+  if (first) {
+    throw new AppError(
+      'bad_input',
+      `Several ${PROVIDER_LABELS[first.provider]} accounts fit (${first.accounts.map((a) => a.name).join(', ')}): choose which one to use.`,
+    );
   }
-  if (items.length === 0) {
+  if (routing.items.length === 0) {
     throw new AppError('bad_input', 'No valid reference to cancel was found in this list; nothing was queued.');
   }
-  rejected.sort((a, b) => a.row - b.row);
-  const batchId = createBatch(db, { ...meta, items });
-  return { batchId, items: items.length, duplicates: plan.duplicates, rejected };
+  const batchId = createBatch(db, { ...request, items: routing.items });
+  return {
+    batchId,
+    items: routing.items.length,
+    duplicates: plan.duplicates,
+    rejected: routing.rejected,
+    routes: routing.routes,
+  };
 }

@@ -4,9 +4,10 @@
  * back to items by `Data`. See seeds/electio-pro-v1-cancelling-consignments.md.
  */
 import type { Reason } from '../../../shared/domain';
-import { retryAfterMs, type Http, type HttpAnswer, type HttpRequest, type HttpResult } from './http';
-import { failed, succeeded, type Answer, type Outcome } from './outcome';
 import type { ProviderClient, SendItem } from './client';
+import type { Http, HttpAnswer } from './http';
+import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
+import { commonOutcome, segment, send, transportOutcome } from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -28,55 +29,46 @@ export function electioClient(options: ElectioOptions): ProviderClient {
     'content-type': 'application/json',
   };
 
-  async function timed(request: HttpRequest): Promise<{ result: HttpResult; startedAt: number; durationMs: number }> {
-    const startedAt = now();
-    const result = await http.send(request);
-    return { result, startedAt, durationMs: Math.max(0, now() - startedAt) };
-  }
-
   async function cancelOne(item: SendItem): Promise<Answer> {
-    const endpoint = `PUT /consignments/${encodeURIComponent(item.reference)}/cancel`;
-    const { result, startedAt, durationMs } = await timed({
-      method: 'PUT',
-      url: `${baseUrl}/consignments/${encodeURIComponent(item.reference)}/cancel`,
-      headers,
-    });
+    const path = `/consignments/${segment(item.reference)}/cancel`;
+    const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers }, `PUT ${path}`, now);
     const outcome =
       result.kind === 'failure'
-        ? transportOutcome(result.message)
+        ? transportOutcome(result)
         : result.status >= 200 && result.status < 300
           ? succeeded('cancelled', CANCELLED_MESSAGE, result.status)
           : errorOutcome(result, now());
-    return { outcome, endpoint, startedAt, durationMs };
+    return { outcome, requests: [{ ...record, message: outcome.message }] };
   }
 
   async function cancelList(items: readonly SendItem[]): Promise<Map<number, Answer>> {
-    const endpoint = 'PUT /consignments/cancellist';
-    const { result, startedAt, durationMs } = await timed({
-      method: 'PUT',
-      url: `${baseUrl}/consignments/cancellist`,
-      headers,
-      body: JSON.stringify(items.map((item) => item.reference)),
-    });
+    const path = '/consignments/cancellist';
+    const body = JSON.stringify(items.map((item) => item.reference));
+    const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers, body }, `PUT ${path}`, now);
     const answers = new Map<number, Answer>();
+    const answer = (outcome: Outcome): Answer => ({ outcome, requests: [{ ...record, message: outcome.message }] });
     const all = (outcome: Outcome) => {
-      for (const item of items) answers.set(item.id, { outcome, endpoint, startedAt, durationMs });
+      for (const item of items) answers.set(item.id, answer(outcome));
       return answers;
     };
-    if (result.kind === 'failure') return all(transportOutcome(result.message));
+    if (result.kind === 'failure') return all(transportOutcome(result));
     if (result.status < 200 || result.status >= 300) {
       const outcome = errorOutcome(result, now());
+      if (outcome.kind !== 'final') return all(outcome);
       // A list refused as a whole (e.g. one bad reference) says nothing about each item: ask one by one.
-      if (outcome.kind === 'final') return cancelEach(items);
-      return all(outcome);
+      for (const item of items) {
+        const single = await cancelOne(item);
+        answers.set(item.id, {
+          outcome: single.outcome,
+          requests: [{ ...record, message: outcome.message }, ...single.requests],
+        });
+      }
+      return answers;
     }
     if (!Array.isArray(result.json)) {
-      return all({
-        kind: 'retry',
-        reason: 'provider_error',
-        message: 'Electio answered the cancel list with something that is not a list of results.',
-        httpStatus: result.status,
-      });
+      return all(
+        retry('provider_error', 'Electio answered the cancel list with something that is not a list of results.', result.status),
+      );
     }
     const byReference = new Map<string, Outcome>();
     for (const entry of result.json as unknown[]) {
@@ -91,21 +83,16 @@ export function electioClient(options: ElectioOptions): ProviderClient {
           `Electio's answer to the cancel list did not mention ${item.reference}, so its state is unknown. Check it in Electio, then retry it.`,
           result.status,
         );
-      answers.set(item.id, { outcome, endpoint, startedAt, durationMs });
+      answers.set(item.id, answer(outcome));
     }
-    return answers;
-  }
-
-  async function cancelEach(items: readonly SendItem[]): Promise<Map<number, Answer>> {
-    const answers = new Map<number, Answer>();
-    for (const item of items) answers.set(item.id, await cancelOne(item));
     return answers;
   }
 
   return {
     chunkLimit: Math.max(1, options.chunkSize),
     async cancel(items) {
-      if (items.length === 1 && options.chunkSize <= 1) return cancelEach(items);
+      const [only] = items;
+      if (only && items.length === 1 && options.chunkSize <= 1) return new Map([[only.id, await cancelOne(only)]]);
       return cancelList(items);
     },
   };
@@ -140,27 +127,12 @@ function reasonFromMessage(message: string): Reason | undefined {
   return undefined;
 }
 
-function transportOutcome(message: string): Outcome {
-  return { kind: 'retry', reason: 'network', message, httpStatus: null };
-}
-
 function errorOutcome(answer: HttpAnswer, now: number): Outcome {
-  const status = answer.status;
   const message = errorMessage(answer);
-  if (status === 401 || status === 403) {
-    return { kind: 'auth', message: `Electio refused the API key (HTTP ${status}): ${message}`, httpStatus: status };
-  }
-  if (status === 408 || status === 429 || status >= 500) {
-    return {
-      kind: 'retry',
-      reason: status === 429 ? 'rate_limited' : 'provider_error',
-      message,
-      httpStatus: status,
-      retryAfterMs: retryAfterMs(answer.headers, now),
-    };
-  }
-  const reason = reasonFromMessage(message) ?? (status === 404 ? 'not_found' : 'provider_error');
-  return reason === 'already_cancelled' ? succeeded(reason, message, status) : failed(reason, message, status);
+  const common = commonOutcome(answer, message, 'Electio', now);
+  if (common) return common;
+  const reason = reasonFromMessage(message) ?? (answer.status === 404 ? 'not_found' : 'provider_error');
+  return reason === 'already_cancelled' ? succeeded(reason, message, answer.status) : failed(reason, message, answer.status);
 }
 
 /** The provider's `Message` when it sent one; otherwise a plain sentence with the status. */

@@ -1,27 +1,42 @@
 /**
- * What one request meant for one item: final (succeeded or failed, with a normalised reason and
- * the provider's own message), to be retried later, or held because the account's key was refused.
+ * What the requests for one item meant: final (succeeded, failed, or pending when the provider
+ * accepted the cancellation but finishes it later), to be retried later, or held because the
+ * account needs the clerk (key refused, integration unknown).
  */
 import type { ApiLink, Reason } from '../../../shared/domain';
 
-export type Outcome =
+/** A step of a two-step action that is done and must not be repeated (the cancel before a delete). */
+export type Step = 'cancelled';
+
+export type Outcome = (
   | {
       kind: 'final';
-      state: 'succeeded' | 'failed';
+      state: 'succeeded' | 'failed' | 'pending';
       reason: Reason;
-      message: string;
-      httpStatus: number | null;
       apiLinks: ApiLink[] | null;
     }
-  | { kind: 'retry'; reason: Reason; message: string; httpStatus: number | null; retryAfterMs?: number | undefined }
-  | { kind: 'auth'; message: string; httpStatus: number };
+  | {
+      kind: 'retry';
+      reason: Reason;
+      retryAfterMs?: number | undefined;
+      /** The request may have reached the provider (a timeout or reset, not a refused connection). */
+      maybeSent?: boolean | undefined;
+    }
+  | { kind: 'account' }
+) & { message: string; httpStatus: number | null; step?: Step | undefined };
 
-/** One request's record for one item: the audit trail the clerk sees per item. */
-export interface Answer {
-  outcome: Outcome;
+/** One request's record: the audit trail the clerk sees per item. */
+export interface RequestRecord {
   endpoint: string;
   startedAt: number;
   durationMs: number;
+  httpStatus: number | null;
+  message: string;
+}
+
+export interface Answer {
+  outcome: Outcome;
+  requests: RequestRecord[];
 }
 
 export function succeeded(
@@ -35,4 +50,16 @@ export function succeeded(
 
 export function failed(reason: Reason, message: string, httpStatus: number | null): Outcome {
   return { kind: 'final', state: 'failed', reason, message, httpStatus, apiLinks: null };
+}
+
+export function pending(message: string, httpStatus: number | null): Outcome {
+  return { kind: 'final', state: 'pending', reason: 'queued', message, httpStatus, apiLinks: null };
+}
+
+export function retry(reason: Reason, message: string, httpStatus: number | null, retryAfterMs?: number): Outcome {
+  return { kind: 'retry', reason, message, httpStatus, retryAfterMs };
+}
+
+export function holdAccount(message: string, httpStatus: number | null): Outcome {
+  return { kind: 'account', message, httpStatus };
 }

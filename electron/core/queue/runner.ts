@@ -4,13 +4,15 @@
  * go back to the queue with exponential backoff and full jitter (honouring Retry-After); an account
  * whose key is missing or refused is held, its items left queued, and reported for the clerk.
  */
-import { getAccount, type Account } from '../accounts';
+import { getAccount, ratePerMinute, type Account } from '../accounts';
 import type { CredentialStore } from '../credentials/store';
 import type { Db } from '../db/open';
 import { AppError, describeError } from '../errors';
+import { PROVIDERS } from '../providers/catalog';
 import { createClient, type ProviderClient } from '../providers/client';
 import { createHttp, type FetchLike } from '../providers/http';
 import type { Answer } from '../providers/outcome';
+import { tokenBucket, type Pace } from './pace';
 import { batchCounts, claimItems, nextDueAt, releaseClaims, type ClaimedItem, type ItemUpdate } from './store';
 import { resultWriter } from './writer';
 import type { StateCounts } from '../../../shared/domain';
@@ -39,6 +41,8 @@ export interface RunOptions {
   backoffBaseMs: number;
   backoffCapMs: number;
   retryAfterCapMs: number;
+  /** Keep each account inside its request rate (off only to measure the app's own speed). */
+  pacing: boolean;
   signal?: AbortSignal;
 }
 
@@ -51,6 +55,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   retryAfterCapMs: 10 * 60_000,
+  pacing: true,
 };
 
 export interface AccountAttention {
@@ -68,6 +73,7 @@ export interface RunReport {
 interface Sender {
   account: Account;
   client: ProviderClient;
+  pace: Pace | null;
 }
 
 export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOptions = DEFAULT_RUN_OPTIONS): Promise<RunReport> {
@@ -104,7 +110,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
             `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`,
           );
         }
-        return { account, client: createClient(account, secret, { http, chunkSize: options.chunkSize, now }) };
+        const pace = options.pacing
+          ? tokenBucket(ratePerMinute(account), PROVIDERS[account.provider].burst, now, (ms) => sleep(ms, signal))
+          : null;
+        return { account, client: createClient(account, secret, { http, chunkSize: options.chunkSize, now }), pace };
       })();
       senders.set(accountId, sender);
     }
@@ -153,26 +162,25 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       hold(first.accountId, account?.name ?? first.accountId, describeError(error));
       return;
     }
+    if (sender.pace) await sender.pace.take();
+    if (signal?.aborted) {
+      releaseClaims(
+        db,
+        chunk.map((item) => item.id),
+        owner,
+      );
+      return;
+    }
     let answers: Map<number, Answer>;
     try {
       answers = await sender.client.cancel(chunk);
     } catch (error) {
       // A bug or an unexpected answer shape must not leave items stuck in flight.
-      const at = now();
+      const message = `Unexpected problem: ${describeError(error)}`;
       answers = new Map(
         chunk.map((item) => [
           item.id,
-          {
-            outcome: {
-              kind: 'retry',
-              reason: 'provider_error',
-              message: `Unexpected problem: ${describeError(error)}`,
-              httpStatus: null,
-            },
-            endpoint: 'internal',
-            startedAt: at,
-            durationMs: 0,
-          },
+          { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] },
         ]),
       );
     }
@@ -181,8 +189,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       const answer = answers.get(item.id);
       if (answer) updates.push(toUpdate(item, answer, options, now(), deps.random));
     }
-    const refused = [...answers.values()].find((answer) => answer.outcome.kind === 'auth');
-    if (refused && refused.outcome.kind === 'auth') hold(sender.account.id, sender.account.name, refused.outcome.message);
+    const held = [...answers.values()].find((answer) => answer.outcome.kind === 'account');
+    if (held) hold(sender.account.id, sender.account.name, held.outcome.message);
     writer.add(updates);
   };
 
@@ -218,15 +226,11 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
 function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: number, random: () => number): ItemUpdate {
   const { outcome } = answer;
   const attempt = {
-    startedAt: answer.startedAt,
-    durationMs: answer.durationMs,
-    endpoint: answer.endpoint,
-    httpStatus: outcome.httpStatus,
+    requests: answer.requests,
     outcome: outcome.kind === 'final' ? outcome.state : outcome.kind,
-    reason: outcome.kind === 'auth' ? ('unauthorized' as const) : outcome.reason,
-    message: outcome.message,
+    reason: outcome.kind === 'account' ? null : outcome.reason,
   };
-  const base = { itemId: item.id, message: outcome.message, httpStatus: outcome.httpStatus, attempt };
+  const base = { itemId: item.id, message: outcome.message, httpStatus: outcome.httpStatus, attempt, step: outcome.step };
   if (outcome.kind === 'final') {
     return {
       ...base,
@@ -237,17 +241,42 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
       completedAt: at,
     };
   }
-  if (outcome.kind === 'auth') {
-    // The key was refused: the item waits in the queue for the clerk to fix the key.
-    return { ...base, state: 'queued', reason: 'unauthorized', apiLinks: null, nextAttemptAt: 0, completedAt: null };
+  if (outcome.kind === 'account') {
+    // The account needs the clerk (key refused, integration unknown): the item waits in the queue.
+    return {
+      ...base,
+      state: 'queued',
+      reason: outcome.httpStatus === 401 || outcome.httpStatus === 403 ? 'unauthorized' : null,
+      apiLinks: null,
+      nextAttemptAt: 0,
+      completedAt: null,
+    };
   }
+  const maybeSent = outcome.maybeSent ?? false;
   if (item.attempts + 1 >= options.maxAttempts) {
     const message = `${outcome.message} (gave up after ${item.attempts + 1} attempts)`;
-    return { ...base, message, state: 'failed', reason: outcome.reason, apiLinks: null, nextAttemptAt: 0, completedAt: at };
+    return {
+      ...base,
+      message,
+      maybeSent,
+      state: 'failed',
+      reason: outcome.reason,
+      apiLinks: null,
+      nextAttemptAt: 0,
+      completedAt: at,
+    };
   }
   const backoff = random() * Math.min(options.backoffCapMs, options.backoffBaseMs * 2 ** item.attempts);
   const wait = Math.max(backoff, Math.min(outcome.retryAfterMs ?? 0, options.retryAfterCapMs));
-  return { ...base, state: 'queued', reason: outcome.reason, apiLinks: null, nextAttemptAt: at + wait, completedAt: null };
+  return {
+    ...base,
+    maybeSent,
+    state: 'queued',
+    reason: outcome.reason,
+    apiLinks: null,
+    nextAttemptAt: at + wait,
+    completedAt: null,
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -7,12 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
 import { emptyCounts, type StateCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
+import type { RequestRecord } from '../providers/outcome';
 
 export interface NewItem {
   row: number;
   reference: string;
   provider: ProviderId;
   accountId: string;
+  action: Action;
+  external: { orderId: string; shipmentId: string } | null;
 }
 
 export interface NewBatch {
@@ -27,8 +30,9 @@ export interface NewBatch {
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
   const insertItem = db.prepare(
-    `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+    `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, created_at,
+       external_order_id, external_shipment_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
   );
   db.transaction(() => {
     db.prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -40,7 +44,18 @@ export function createBatch(db: Db, batch: NewBatch): string {
       batch.machine,
     );
     batch.items.forEach((item, seq) => {
-      insertItem.run(id, seq, item.reference, item.row, item.provider, item.accountId, batch.action, batch.now);
+      insertItem.run(
+        id,
+        seq,
+        item.reference,
+        item.row,
+        item.provider,
+        item.accountId,
+        item.action,
+        batch.now,
+        item.external?.orderId ?? null,
+        item.external?.shipmentId ?? null,
+      );
     });
   }).immediate();
   return id;
@@ -54,6 +69,12 @@ export interface ClaimedItem {
   accountId: string;
   action: Action;
   attempts: number;
+  externalOrderId: string | null;
+  externalShipmentId: string | null;
+  /** The step a two-step action has already done (`cancelled` before a delete). */
+  step: string | null;
+  /** An earlier request for it may have reached the provider (a crash, a timeout). */
+  maybeSent: boolean;
 }
 
 export interface ClaimRequest {
@@ -77,10 +98,14 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
          WHERE batch_id = ? AND state = 'queued' AND next_attempt_at <= ?
            AND account_id NOT IN (SELECT value FROM json_each(?))
          ORDER BY seq LIMIT ?)
-       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts`,
+       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts,
+         external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent`,
     )
-    .all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as ClaimedItem[];
-  return rows.sort((a, b) => a.seq - b.seq);
+    .all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
+    ClaimedItem,
+    'maybeSent'
+  > & { maybeSent: number })[];
+  return rows.map((row) => ({ ...row, maybeSent: row.maybeSent === 1 })).sort((a, b) => a.seq - b.seq);
 }
 
 /** Puts claimed items that were never sent back in the queue, as they were. */
@@ -102,19 +127,16 @@ export function releaseExpiredClaims(db: Db, now: number): number {
     .run(now).changes;
 }
 
+/** One attempt: the requests it made (each recorded) and what it meant for the item. */
 export interface AttemptRecord {
-  startedAt: number;
-  durationMs: number;
-  endpoint: string;
-  httpStatus: number | null;
+  requests: readonly RequestRecord[];
   outcome: string;
   reason: Reason | null;
-  message: string;
 }
 
 export interface ItemUpdate {
   itemId: number;
-  state: Extract<ItemState, 'queued' | 'succeeded' | 'failed'>;
+  state: Extract<ItemState, 'queued' | 'succeeded' | 'failed' | 'pending'>;
   reason: Reason | null;
   message: string;
   httpStatus: number | null;
@@ -124,13 +146,18 @@ export interface ItemUpdate {
   completedAt: number | null;
   /** The request this update comes from; null when no request counted as an attempt. */
   attempt: AttemptRecord | null;
+  /** The step now done (a cancel before its delete); undefined leaves it as it was. */
+  step?: string | undefined;
+  /** The request may have reached the provider without an answer (timeout, reset). */
+  maybeSent?: boolean | undefined;
 }
 
 /** Writes many results in one transaction: the group commit that keeps disk syncs per batch of items. */
 export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
   const update = db.prepare(
     `UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, api_links = ?, next_attempt_at = ?,
-       completed_at = ?, attempts = attempts + ?, lease_until = NULL, claimed_by = NULL
+       completed_at = ?, attempts = attempts + ?, lease_until = NULL, claimed_by = NULL,
+       step = COALESCE(?, step), maybe_sent = MAX(maybe_sent, ?)
      WHERE id = ?`,
   );
   const insertAttempt = db.prepare(
@@ -148,10 +175,22 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
         u.nextAttemptAt,
         u.completedAt,
         u.attempt ? 1 : 0,
+        u.step ?? null,
+        u.maybeSent ? 1 : 0,
         u.itemId,
       );
-      const a = u.attempt;
-      if (a) insertAttempt.run(u.itemId, a.startedAt, a.durationMs, a.endpoint, a.httpStatus, a.outcome, a.reason, a.message);
+      for (const request of u.attempt?.requests ?? []) {
+        insertAttempt.run(
+          u.itemId,
+          request.startedAt,
+          request.durationMs,
+          request.endpoint,
+          request.httpStatus,
+          u.attempt?.outcome,
+          u.attempt?.reason,
+          request.message,
+        );
+      }
     }
   }).immediate();
 }

@@ -1,14 +1,18 @@
 /**
- * The last step before anything is sent: choose the account and confirm, in one plain sentence,
- * how many shipments will be cancelled through it. Cancelling cannot be undone, so it says so.
+ * The last step before anything is sent: per provider, the account its shipments go through (chosen
+ * here when there are several), then in plain sentences how many shipments go through which account
+ * and what that does. Cancelling cannot be undone, so it says so.
  */
 import type { ImportPreview } from '../../../shared/contract';
+import { actionDescription, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
 import { plural, providerName } from '../format';
+import { namedAccount, planRoutes, unnamedItems, type AccountChoices, type Group } from '../routePlan';
 
 interface Props {
   preview: ImportPreview;
-  accountId: string;
-  onAccountChange: (accountId: string) => void;
+  action: Action;
+  choices: AccountChoices;
+  onChoose: (provider: ProviderId, accountId: string) => void;
   onConfirm: () => void;
   onBack: () => void;
   onAddAccount: () => void;
@@ -17,9 +21,7 @@ interface Props {
   starting: boolean;
 }
 
-export function ConfirmPanel({ preview, accountId, onAccountChange, onConfirm, onBack, onAddAccount, busy, starting }: Props) {
-  const account = preview.accounts.find((a) => a.id === accountId);
-  const shipments = plural(preview.items, 'shipment');
+export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, onBack, onAddAccount, busy, starting }: Props) {
   const back = (
     <button type="button" className="button" onClick={onBack} disabled={busy}>
       Back
@@ -29,59 +31,158 @@ export function ConfirmPanel({ preview, accountId, onAccountChange, onConfirm, o
   if (preview.items === 0) {
     return (
       <div className="panel confirm">
-        <p>There is nothing to cancel in this list. Check that it holds shipment references.</p>
+        <p>There is nothing to cancel in this list. Check that it holds shipment references, and that the action fits them.</p>
         <div className="actions">{back}</div>
       </div>
     );
   }
 
-  if (preview.accounts.length === 0) {
-    return (
-      <div className="panel confirm">
-        <p>Add an Electio account first: cancellations are sent through it.</p>
-        <div className="actions">
-          <button type="button" className="button primary" onClick={onAddAccount}>
-            Add an account
-          </button>
-          {back}
-        </div>
-      </div>
-    );
-  }
+  const plan = planRoutes(preview, action, choices);
+  const firstWithSelect = preview.groups.find((group) => hasSelect(group))?.provider;
 
   return (
     <div className="panel confirm">
-      <label className="field">
-        <span>Account</span>
-        <select data-testid="account-select" value={accountId} onChange={(e) => onAccountChange(e.target.value)} disabled={busy}>
-          {!account && <option value="">Choose an account…</option>}
-          {preview.accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name} ({providerName(a.provider)})
-            </option>
-          ))}
-        </select>
-      </label>
-      {account ? (
-        <p className="confirm-sentence">
-          Cancel {shipments} through account <strong>{account.name}</strong> ({providerName(account.provider)}
-          )? Cancelling cannot be undone.
-        </p>
-      ) : (
-        <p className="confirm-sentence">Choose the account these shipments belong to.</p>
-      )}
+      <h2>Where they go</h2>
+      <ul className="groups">
+        {preview.groups.map((group) => (
+          <GroupRow
+            key={group.provider}
+            group={group}
+            action={action}
+            chosen={choices[group.provider] ?? ''}
+            onChoose={(accountId) => onChoose(group.provider, accountId)}
+            onAddAccount={onAddAccount}
+            busy={busy}
+            first={group.provider === firstWithSelect}
+          />
+        ))}
+      </ul>
+
+      <div className="confirm-summary">
+        {plan.routes.length > 0 && (
+          <>
+            <p className="confirm-lead">When you confirm:</p>
+            <ul className="routes" data-testid="confirm-routes">
+              {plan.routes.map((route) => (
+                <li
+                  key={`${route.accountId}:${route.action}`}
+                  data-testid="confirm-route"
+                  data-account={route.accountName}
+                  data-provider={route.provider}
+                  data-action={route.action}
+                >
+                  <strong>{plural(route.items, 'shipment')}</strong> through <strong>{route.accountName}</strong> —{' '}
+                  {actionDescription(route.action, route.provider)}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {plan.unchosen.length > 0 && (
+          <p className="notice" role="status">
+            Choose the account for the {plan.unchosen.map(providerName).join(' and ')} shipments.
+          </p>
+        )}
+        {plan.unroutable > 0 && (
+          <p className="notice" data-testid="confirm-unroutable">
+            {plural(plan.unroutable, 'shipment')} {plan.unroutable === 1 ? 'has' : 'have'} no account to go through and will be
+            rejected.
+          </p>
+        )}
+        {plan.routed > 0 && <p className="confirm-sentence">Cancelling cannot be undone.</p>}
+      </div>
+
       <div className="actions">
         <button
           type="button"
           className="button danger"
           data-testid="confirm-button"
           onClick={onConfirm}
-          disabled={busy || !account}
+          disabled={busy || plan.routed === 0 || plan.unchosen.length > 0}
         >
-          {starting ? 'Starting…' : `Cancel ${shipments}`}
+          {starting ? 'Starting…' : `Cancel ${plural(plan.routed, 'shipment')}`}
         </button>
         {back}
       </div>
     </div>
   );
+}
+
+/** A select is shown where rows without an account column need one and the provider has an account. */
+function hasSelect(group: Group): boolean {
+  return unnamedItems(group) > 0 && group.accounts.length > 0;
+}
+
+interface GroupRowProps {
+  group: Group;
+  action: Action;
+  chosen: string;
+  onChoose: (accountId: string) => void;
+  onAddAccount: () => void;
+  busy: boolean;
+  /** The first group with a select also carries the older `account-select` test id. */
+  first: boolean;
+}
+
+function GroupRow({ group, action, chosen, onChoose, onAddAccount, busy, first }: GroupRowProps) {
+  const name = providerName(group.provider);
+  const rest = unnamedItems(group);
+  const selectId = `account-select-${group.provider}`;
+  return (
+    <li className="group" data-testid="preview-group" data-provider={group.provider}>
+      <div className="group-head">
+        <span className="group-provider">{PROVIDER_LABELS[group.provider]}</span>
+        <span className="group-count" data-testid="preview-group-items">
+          {plural(group.items, 'shipment')}
+        </span>
+      </div>
+      <p className="group-action muted">{capitalise(actionDescription(action, group.provider))}.</p>
+
+      {group.named.length > 0 && (
+        <ul className="named">
+          {group.named.map((named) => {
+            const account = namedAccount(group, named.accountName);
+            return (
+              <li key={named.accountName}>
+                {plural(named.items, 'row')} {named.items === 1 ? 'names' : 'name'} account <strong>{named.accountName}</strong>
+                {account ? '.' : <span className="bad-text"> — there is no {name} account by that name: rejected.</span>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {rest > 0 && group.accounts.length === 0 && (
+        <div className="no-account">
+          <p className="notice">
+            No {name} account: add one. Until then these {plural(rest, 'shipment')} will be rejected.
+          </p>
+          <button type="button" className="button" data-testid={`add-account-${group.provider}`} onClick={onAddAccount}>
+            Add a {name} account
+          </button>
+        </div>
+      )}
+
+      {rest > 0 && group.accounts.length > 0 && (
+        <label className="field group-account" htmlFor={selectId} data-testid={first ? 'account-select' : undefined}>
+          <span>
+            {group.named.length > 0 ? `Account for the other ${plural(rest, 'shipment')}` : 'Account'}
+            {group.accounts.length > 1 && <span className="hint"> · {group.accounts.length} accounts to choose from</span>}
+          </span>
+          <select id={selectId} data-testid={selectId} value={chosen} onChange={(e) => onChoose(e.target.value)} disabled={busy}>
+            {!group.accounts.some((a) => a.id === chosen) && <option value="">Choose a {name} account…</option>}
+            {group.accounts.map((account) => (
+              <option key={account.id} value={account.id}>
+                {account.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </li>
+  );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,6 +1,7 @@
 /**
  * The outcome of a batch at a glance: a bar split by state (a small chart) and the numbers beside it,
- * in words as well as colours.
+ * in words and symbols as well as colours. "Cancellation queued" (the provider accepted it and finishes
+ * it later) is its own outcome, neither success nor failure.
  */
 import type { StateCounts } from '../../../shared/domain';
 
@@ -11,6 +12,7 @@ interface Props {
 
 const SEGMENTS = [
   { state: 'succeeded', className: 'seg-succeeded' },
+  { state: 'pending', className: 'seg-pending' },
   { state: 'failed', className: 'seg-failed' },
   { state: 'stopped', className: 'seg-stopped' },
   { state: 'in_flight', className: 'seg-in-flight' },
@@ -18,7 +20,7 @@ const SEGMENTS = [
 
 /** Items that have their final result. */
 export function doneCount(counts: StateCounts): number {
-  return counts.succeeded + counts.failed + counts.stopped;
+  return counts.succeeded + counts.pending + counts.failed + counts.stopped;
 }
 
 export function OutcomeBar({ counts, total }: Props) {
@@ -51,12 +53,16 @@ export function OutcomeCounts({ counts }: { counts: StateCounts }) {
         <dt>✓ Succeeded</dt>
         <dd data-testid="summary-succeeded">{counts.succeeded}</dd>
       </div>
+      <div className="outcome pending">
+        <dt>◷ Cancellation queued</dt>
+        <dd data-testid="summary-pending">{counts.pending}</dd>
+      </div>
       <div className="outcome bad">
         <dt>✗ Failed</dt>
         <dd data-testid="summary-failed">{counts.failed}</dd>
       </div>
       <div className="outcome">
-        <dt>Queued</dt>
+        <dt>Waiting to send</dt>
         <dd data-testid="summary-queued">{counts.queued}</dd>
       </div>
       <div className="outcome">

@@ -1,6 +1,6 @@
 /**
  * What main found in an imported list before anything is queued: where the references are,
- * how many will be cancelled, duplicates collapsed, rows rejected and why, and the first references.
+ * how many shipments it holds and of which providers, duplicates collapsed, rows rejected and why, and the first references.
  */
 import type { ImportPreview } from '../../../shared/contract';
 import { providerName } from '../format';
@@ -11,7 +11,7 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
     <div className="panel preview" data-testid="preview">
       <h2>{preview.fileName ?? 'Pasted list'}</h2>
       <div className="counts">
-        <Count label="to cancel" value={preview.items} testId="preview-items" tone="primary" />
+        <Count label="shipments found" value={preview.items} testId="preview-items" tone="primary" />
         <Count label="duplicates collapsed" value={preview.duplicates} testId="preview-duplicates" />
         <Count
           label="rows rejected"
@@ -25,11 +25,18 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
         <dd>{column}</dd>
         <dt>Header row</dt>
         <dd>{preview.hasHeader ? 'Yes' : 'No'}</dd>
-        {preview.provider && (
+        {preview.groups.length > 0 ? (
           <>
-            <dt>References look like</dt>
-            <dd>{providerName(preview.provider)}</dd>
+            <dt>{preview.groups.length === 1 ? 'Provider' : 'Providers'}</dt>
+            <dd>{preview.groups.map((group) => `${providerName(group.provider)} ${group.items}`).join(' · ')}</dd>
           </>
+        ) : (
+          preview.provider && (
+            <>
+              <dt>References look like</dt>
+              <dd>{providerName(preview.provider)}</dd>
+            </>
+          )
         )}
       </dl>
       {preview.notes.length > 0 && (

@@ -1,29 +1,33 @@
 /**
  * Every item of a batch with its result, as a virtualized table: only the rows in view are in the
- * page, so tens of thousands of items scroll smoothly. Outcomes are words and symbols, not only colour.
+ * page, so tens of thousands of items scroll smoothly. Outcomes are words and symbols, not only colour;
+ * the provider cell marks a Sendcloud label cancel (its tooltip says what the action does).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
 import type { ResultRow } from '../../../shared/contract';
-import { REASON_LABELS, type ItemState } from '../../../shared/domain';
-import { formatDateTime } from '../format';
+import { actionDescription, REASON_LABELS, type ItemState } from '../../../shared/domain';
+import { formatDateTime, providerName } from '../format';
 
 const ROW_HEIGHT = 32;
 
-const COLUMNS = [
+const COLUMNS: { name: string; title?: string; className: string }[] = [
   { name: 'Reference', className: 'results-cell' },
+  { name: 'Provider', className: 'results-cell' },
+  { name: 'Account', className: 'results-cell' },
   { name: 'Result', className: 'results-cell' },
   { name: 'Reason', className: 'results-cell' },
   { name: 'Message', className: 'results-cell' },
-  { name: 'HTTP status', className: 'results-cell num' },
+  { name: 'HTTP', title: 'HTTP status', className: 'results-cell num' },
   { name: 'Attempts', className: 'results-cell num' },
   { name: 'Completed at', className: 'results-cell' },
 ];
 
 const OUTCOME_WORDS: Record<ItemState, string> = {
   succeeded: '✓ Succeeded',
+  pending: '◷ Cancellation queued',
   failed: '✗ Failed',
-  queued: 'Queued…',
+  queued: 'Waiting…',
   in_flight: 'Sending…',
   stopped: 'Stopped',
 };
@@ -43,8 +47,8 @@ export function ResultsTable({ rows }: { rows: readonly ResultRow[] }) {
     <div className="results-table" role="table" aria-label="Results" aria-rowcount={rows.length + 1} data-testid="results-table">
       <div className="results-head" role="rowgroup">
         <div className="results-grid" role="row" aria-rowindex={1}>
-          {COLUMNS.map(({ name, className }) => (
-            <div key={name} role="columnheader" className={className}>
+          {COLUMNS.map(({ name, title, className }) => (
+            <div key={name} role="columnheader" className={className} title={title ?? name}>
               {name}
             </div>
           ))}
@@ -74,6 +78,8 @@ interface LineProps {
 
 const ResultLine = memo(function ResultLine({ row, index, top }: LineProps) {
   const reason = row.Reason ? REASON_LABELS[row.Reason] : '';
+  const provider = providerName(row.Provider);
+  const action = `${provider}: ${actionDescription(row.Action, row.Provider)}`;
   return (
     <div
       className={`results-grid results-row state-${row.State}`}
@@ -86,7 +92,14 @@ const ResultLine = memo(function ResultLine({ row, index, top }: LineProps) {
       <div role="cell" className="results-cell mono" title={row.Data}>
         {row.Data}
       </div>
-      <div role="cell" className="results-cell outcome-word">
+      <div role="cell" className="results-cell" title={action}>
+        {provider}
+        {row.Action === 'cancel-label' && <span className="muted"> · label</span>}
+      </div>
+      <div role="cell" className="results-cell" title={row.Account}>
+        {row.Account}
+      </div>
+      <div role="cell" className="results-cell outcome-word" title={OUTCOME_WORDS[row.State]}>
         {OUTCOME_WORDS[row.State]}
       </div>
       <div role="cell" className="results-cell" title={reason}>

@@ -1,19 +1,25 @@
 /**
- * Import: the clerk brings a list of shipment references (choose a file, drop one, or paste),
- * checks the preview main makes of it, picks the account and confirms; the batch then starts.
+ * Import: the clerk chooses what to do (cancel, cancel then delete, cancel label), brings a list of
+ * shipment references (choose a file, drop one, or paste), checks the preview main makes of it,
+ * picks the account per provider where there are several, and confirms; the batch then starts.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import type { ImportPreview, ImportSource } from '../../../shared/contract';
+import type { Action, ProviderId } from '../../../shared/domain';
 import { call, messageOf } from '../api';
+import { ActionChoice } from '../components/ActionChoice';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { sourceFromFile, sourceFromText } from '../importSource';
+import { defaultChoices, type AccountChoices } from '../routePlan';
 
 /** An import the clerk has checked but not confirmed yet; kept by the app across screens. */
 export interface ImportDraft {
   source: ImportSource;
+  action: Action;
   preview: ImportPreview;
-  accountId: string;
+  /** The account per provider for rows that do not name one. */
+  choices: AccountChoices;
 }
 
 type Busy = null | 'reading' | 'checking' | 'starting';
@@ -28,27 +34,37 @@ interface Props {
 export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: Props) {
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<string | null>(null);
+  const [action, setAction] = useState<Action>(draft?.action ?? 'cancel');
 
-  async function check(source: ImportSource, keepAccountId = '') {
+  /** Asks main for the preview; true when it came back. */
+  async function check(source: ImportSource, checkAction: Action, earlier: AccountChoices = {}): Promise<boolean> {
     setBusy('checking');
     try {
-      const preview = await call('import.preview', { source });
-      const only = preview.accounts.length === 1 ? preview.accounts[0] : undefined;
-      const kept = preview.accounts.some((a) => a.id === keepAccountId) ? keepAccountId : '';
-      onDraftChange({ source, preview, accountId: kept || only?.id || '' });
+      const preview = await call('import.preview', { source, action: checkAction });
+      onDraftChange({ source, action: checkAction, preview, choices: defaultChoices(preview, earlier) });
+      return true;
     } catch (failure) {
       setError(messageOf(failure));
+      return false;
     } finally {
       setBusy(null);
     }
   }
 
-  // Coming back after adding an account: check again so the new account can be chosen.
+  // Coming back (perhaps after adding, renaming or removing an account): check again so the accounts are current.
   const firstDraft = useRef(draft);
   useEffect(() => {
     const earlier = firstDraft.current;
-    if (earlier && earlier.preview.accounts.length === 0) void check(earlier.source);
+    if (earlier) void check(earlier.source, earlier.action, earlier.choices);
   }, []); // only on arrival: drafts made on this screen are fresh
+
+  // With a list checked already, the preview is made again for the new action (it decides which
+  // references are read as which provider); if that fails, the choice goes back to what the preview shows.
+  async function changeAction(next: Action) {
+    setAction(next);
+    setError(null);
+    if (draft && !(await check(draft.source, next, draft.choices))) setAction(draft.action);
+  }
 
   async function readFile(file: File) {
     setError(null);
@@ -61,16 +77,24 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
       setBusy(null);
       return;
     }
-    await check(source);
+    await check(source, action);
   }
 
   function checkPastedText(text: string) {
     setError(null);
     try {
-      void check(sourceFromText(text));
+      void check(sourceFromText(text), action);
     } catch (failure) {
       setError(messageOf(failure));
     }
+  }
+
+  function choose(provider: ProviderId, accountId: string) {
+    if (!draft) return;
+    const choices = { ...draft.choices };
+    if (accountId) choices[provider] = accountId;
+    else delete choices[provider];
+    onDraftChange({ ...draft, choices });
   }
 
   async function confirm() {
@@ -79,7 +103,7 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
     setBusy('starting');
     let batchId: string;
     try {
-      ({ batchId } = await call('import.confirm', { source: draft.source, accountId: draft.accountId }));
+      ({ batchId } = await call('import.confirm', { source: draft.source, action: draft.action, accounts: draft.choices }));
     } catch (failure) {
       setError(messageOf(failure));
       setBusy(null);
@@ -98,6 +122,7 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
   return (
     <section className="screen" aria-labelledby="import-title">
       <h1 id="import-title">Import shipments to cancel</h1>
+      <ActionChoice action={action} onChange={(next) => void changeAction(next)} disabled={busy !== null} />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -105,11 +130,17 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
       )}
       {draft ? (
         <>
+          {busy === 'checking' && (
+            <p className="status" role="status">
+              Checking the list again…
+            </p>
+          )}
           <PreviewPanel preview={draft.preview} />
           <ConfirmPanel
             preview={draft.preview}
-            accountId={draft.accountId}
-            onAccountChange={(accountId) => onDraftChange({ ...draft, accountId })}
+            action={draft.action}
+            choices={draft.choices}
+            onChoose={choose}
             onConfirm={() => void confirm()}
             onBack={() => {
               setError(null);
@@ -121,19 +152,26 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
           />
         </>
       ) : (
-        <SourcePicker busy={busy} onFile={(file) => void readFile(file)} onText={checkPastedText} />
+        <SourcePicker action={action} busy={busy} onFile={(file) => void readFile(file)} onText={checkPastedText} />
       )}
     </section>
   );
 }
 
+const PASTE_EXAMPLES: Record<Action, string> = {
+  cancel: 'EC-000-05D-1NS\nsp_00792815110958000332875334549504\n39874b59-2a68-4a3d-8e00-aeb9e0540d00\n…',
+  'cancel-and-delete': 'sp_00792815110958000332875334549504\nsp_00792815110958000332875334549505\n…',
+  'cancel-label': '412893177\n412893178\n…',
+};
+
 interface SourcePickerProps {
+  action: Action;
   busy: Busy;
   onFile: (file: File) => void;
   onText: (text: string) => void;
 }
 
-function SourcePicker({ busy, onFile, onText }: SourcePickerProps) {
+function SourcePicker({ action, busy, onFile, onText }: SourcePickerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [pasted, setPasted] = useState('');
@@ -188,7 +226,10 @@ function SourcePicker({ busy, onFile, onText }: SourcePickerProps) {
         aria-busy={busy !== null}
       >
         <p className="drop-title">Drop a CSV or text file here</p>
-        <p className="muted">One shipment reference per row, or a column of them with a header.</p>
+        <p className="muted">
+          One shipment reference per row, or a column of them with a header. Optional “provider” and “account” columns say where
+          each row goes.
+        </p>
         <button type="button" className="button primary" onClick={() => fileInput.current?.click()} disabled={busy !== null}>
           Choose file…
         </button>
@@ -217,7 +258,7 @@ function SourcePicker({ busy, onFile, onText }: SourcePickerProps) {
           rows={8}
           value={pasted}
           onChange={(e) => setPasted(e.target.value)}
-          placeholder={'EC-000-05D-1NS\nEC-000-05D-1NT\n…'}
+          placeholder={PASTE_EXAMPLES[action]}
           spellCheck={false}
         />
         <div className="actions">

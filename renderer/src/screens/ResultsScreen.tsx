@@ -1,14 +1,16 @@
 /**
- * Results: every item of the batch with its outcome, the provider's message, HTTP status and
- * attempts; filter by outcome and search by reference or message.
+ * Results: every item of the batch with its provider, account, outcome, reason, the provider's message,
+ * HTTP status and attempts; filter by outcome, provider and reason, and search by reference, account or message.
  */
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResultRow } from '../../../shared/contract';
+import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason } from '../../../shared/domain';
 import { call, messageOf, onEvent } from '../api';
 import { OutcomeCounts } from '../components/OutcomeSummary';
 import { ResultsTable } from '../components/ResultsTable';
+import { providerName } from '../format';
 import { isFinished } from '../hooks';
-import { countStates, filterResults, OUTCOME_FILTERS, searchTexts, type OutcomeFilter } from '../resultFilters';
+import { countStates, filterResults, OUTCOME_FILTERS, presentValues, searchTexts, type OutcomeFilter } from '../resultFilters';
 
 interface Props {
   batchId: string | null;
@@ -36,6 +38,8 @@ function BatchResults({ batchId }: { batchId: string }) {
   const [loading, setLoading] = useState(false);
   const [loads, setLoads] = useState(0);
   const [filter, setFilter] = useState<OutcomeFilter>('all');
+  const [provider, setProvider] = useState<ProviderId | 'all'>('all');
+  const [reason, setReason] = useState<Reason | 'all'>('all');
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
 
@@ -72,7 +76,12 @@ function BatchResults({ batchId }: { batchId: string }) {
     [batchId],
   );
 
-  const shown = useMemo(() => filterResults(rows ?? [], texts, filter, deferredSearch), [rows, texts, filter, deferredSearch]);
+  const present = useMemo(() => presentValues(rows ?? []), [rows]);
+  const reasons = reason === 'all' || present.reasons.includes(reason) ? present.reasons : [...present.reasons, reason];
+  const shown = useMemo(
+    () => filterResults(rows ?? [], texts, { outcome: filter, provider, reason, search: deferredSearch }),
+    [rows, texts, filter, provider, reason, deferredSearch],
+  );
 
   return (
     <section className="screen results-screen" aria-labelledby="results-title">
@@ -105,6 +114,36 @@ function BatchResults({ batchId }: { batchId: string }) {
                 ))}
               </select>
             </label>
+            <label className="field inline">
+              <span>Provider</span>
+              <select
+                data-testid="results-provider-filter"
+                value={provider}
+                onChange={(e) => setProvider(e.target.value as ProviderId | 'all')}
+              >
+                <option value="all">All providers</option>
+                {PROVIDER_IDS.map((id) => (
+                  <option key={id} value={id}>
+                    {providerName(id)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field inline">
+              <span>Reason</span>
+              <select
+                data-testid="results-reason-filter"
+                value={reason}
+                onChange={(e) => setReason(e.target.value as Reason | 'all')}
+              >
+                <option value="all">All reasons</option>
+                {reasons.map((id) => (
+                  <option key={id} value={id}>
+                    {REASON_LABELS[id]}
+                  </option>
+                ))}
+              </select>
+            </label>
             <label className="field inline grow">
               <span>Search</span>
               <input
@@ -112,7 +151,7 @@ function BatchResults({ batchId }: { batchId: string }) {
                 data-testid="results-search"
                 value={search}
                 onChange={(e) => setSearch(e.target.value)}
-                placeholder="Reference or message"
+                placeholder="Reference, account or message"
                 spellCheck={false}
               />
             </label>

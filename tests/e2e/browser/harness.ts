@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import type { Bridge, EventName } from '../../../shared/contract';
+import { withSessionFallback } from '../../../electron/core/credentials/session';
 import { dispatch } from '../../../electron/core/dispatch';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security';
 import { createService, type AppService } from '../../../electron/core/service';
@@ -78,7 +79,12 @@ export const test = base.extend<{ app: App }>({
   app: async ({}, use) => {
     const sim = await startSimulator({ latencyMs: 5 });
     const world = testWorld();
-    const service = createService({ db: world.db, credentials: world.credentials, fetch, owner: 'browser-e2e' });
+    const service = createService({
+      db: world.db,
+      credentials: withSessionFallback(world.credentials),
+      fetch,
+      owner: 'browser-e2e',
+    });
     const renderer = await serveRenderer();
     const pages: Page[] = [];
     service.onEvent((event: EventName, payload) => {

@@ -1,0 +1,15 @@
+/**
+ * Clerks behind a company proxy: the CLI honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (Node's own
+ * fetch does not before Node 24). The app gets the system proxy from Electron's net.fetch instead.
+ */
+import { EnvHttpProxyAgent, setGlobalDispatcher } from 'undici';
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** Routes the global fetch through the proxy the environment names, if any. */
+export function useEnvironmentProxy(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return false;
+  // undici's global dispatcher is shared with Node's built-in fetch.
+  setGlobalDispatcher(new EnvHttpProxyAgent());
+  return true;
+}

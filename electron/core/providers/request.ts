@@ -1,0 +1,59 @@
+/**
+ * Sending one request and keeping its record, and the answers every provider treats alike:
+ * transport failures and busy answers (408, 429 with Retry-After, 5xx) are retried; 401/403 hold
+ * the account. Each client adds what only its API says.
+ */
+import { retryAfterMs, type Http, type HttpAnswer, type HttpRequest, type HttpResult } from './http';
+import { holdAccount, type Outcome, type RequestRecord } from './outcome';
+
+export interface Sent {
+  result: HttpResult;
+  record: RequestRecord;
+}
+
+/** Sends and times a request; the endpoint names it in the attempt history without the host. */
+export async function send(http: Http, request: HttpRequest, endpoint: string, now: () => number): Promise<Sent> {
+  const startedAt = now();
+  const result = await http.send(request);
+  const record: RequestRecord = {
+    endpoint,
+    startedAt,
+    durationMs: Math.max(0, now() - startedAt),
+    httpStatus: result.kind === 'answer' ? result.status : null,
+    message: result.kind === 'answer' ? '' : result.message,
+  };
+  return { result, record };
+}
+
+/** The outcome of a failed transport: never final, since the connection may come back. */
+export function transportOutcome(result: Exclude<HttpResult, HttpAnswer>): Outcome {
+  return { kind: 'retry', reason: 'network', message: result.message, httpStatus: null, maybeSent: result.failure !== 'offline' };
+}
+
+/**
+ * The outcome every provider gives these statuses, or undefined for the client to decide.
+ * `rateLimitNeedsRetryAfter`: Sorted's 429 means "rule conflict" unless it says when to come back.
+ */
+export function commonOutcome(
+  answer: HttpAnswer,
+  message: string,
+  providerName: string,
+  now: number,
+  rateLimitNeedsRetryAfter = false,
+): Outcome | undefined {
+  const { status } = answer;
+  if (status === 401 || status === 403) {
+    return holdAccount(`${providerName} refused the account's credentials (HTTP ${status}): ${message}`, status);
+  }
+  const after = retryAfterMs(answer.headers, now);
+  if (status === 429 && (after !== undefined || !rateLimitNeedsRetryAfter)) {
+    return { kind: 'retry', reason: 'rate_limited', message, httpStatus: status, retryAfterMs: after };
+  }
+  if (status === 408 || status >= 500) {
+    return { kind: 'retry', reason: 'provider_error', message, httpStatus: status, retryAfterMs: after, maybeSent: true };
+  }
+  return undefined;
+}
+
+/** Percent-encodes one path segment, so a reference can never change the path or the host. */
+export const segment = (value: string) => encodeURIComponent(value);
