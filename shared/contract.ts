@@ -102,6 +102,11 @@ export const ImportPreview = z.object({
     }),
   ),
   notes: z.array(z.string()),
+  /** References already cancelled by an earlier batch: sending them again is usually a mistake. */
+  alreadyDone: z.object({
+    total: z.number().int(),
+    items: z.array(z.object({ row: z.number().int(), reference: z.string(), batchId: Id, completedAt: z.string().nullable() })),
+  }),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
 
@@ -123,8 +128,26 @@ export const BatchSummary = z.object({
   total: z.number().int(),
   counts: StateCounts,
   running: z.boolean(),
+  paused: z.boolean(),
+  /** Accounts that cannot reach their provider right now; their items wait without spending attempts. */
+  offline: z.array(z.object({ accountName: z.string(), since: z.string(), message: z.string() })),
+  /** Accounts whose key is missing or was refused: their items wait for the clerk to fix it. */
+  attention: z.array(z.object({ accountName: z.string(), message: z.string() })),
+  /** Why sending stopped, when it stopped on its own (e.g. the disk is full). */
+  problem: z.string().nullable(),
 });
 export type BatchSummary = z.infer<typeof BatchSummary>;
+
+export const AttemptView = z.object({
+  startedAt: z.string(),
+  durationMs: z.number().int(),
+  endpoint: z.string(),
+  httpStatus: z.number().int().nullable(),
+  outcome: z.string(),
+  reason: Reason.nullable(),
+  message: z.string(),
+});
+export type AttemptView = z.infer<typeof AttemptView>;
 
 export const ResultRow = ResultRecord.extend({ id: z.number().int() });
 export type ResultRow = z.infer<typeof ResultRow>;
@@ -188,6 +211,14 @@ export const channels = {
   },
   'batch.start': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
   'batch.summary': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  /** Stops claiming new items; those in flight finish. */
+  'batch.pause': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  'batch.resume': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  /** What has not been sent is never sent: those items end `stopped`. */
+  'batch.stop': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  /** Failed items get a new round of attempts in the same batch. */
+  'batch.retryFailed': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  'item.attempts': { request: z.object({ itemId: z.number().int().positive() }).strict(), response: z.array(AttemptView) },
   'batch.results': {
     request: z.object({ batchId: Id, states: z.array(ItemState).optional(), reasons: z.array(Reason).optional() }).strict(),
     response: z.array(ResultRow),

@@ -22,6 +22,8 @@ const OPTIONS = {
   batch: { type: 'string' },
   concurrency: { type: 'string' },
   'chunk-size': { type: 'string' },
+  'max-attempts': { type: 'string' },
+  'max-wait': { type: 'string' },
   format: { type: 'string' },
   failed: { type: 'boolean' },
 } as const;
@@ -35,7 +37,7 @@ export const COMMANDS = {
   'account list': [],
   'account remove': [],
   import: ['account', 'provider', 'action'],
-  run: ['batch', 'concurrency', 'chunk-size'],
+  run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait'],
   results: ['batch', 'format', 'failed'],
   status: ['batch'],
 } as const satisfies Record<string, readonly OptionName[]>;
@@ -141,10 +143,14 @@ Commands:
                                               (others: cancel)
                            cancel-label       Sendcloud: cancel the label by parcel id or
                                               shipment id (others: cancel)
-  run --batch ID [--concurrency N] [--chunk-size N]
+  run --batch ID [--concurrency N] [--chunk-size N] [--max-attempts N] [--max-wait S]
                          send the batch's queued cancellations until each item is final
                          (concurrency: requests in flight, default 4; chunk size: Electio
-                         cancellist length, default 100, 1 = one request per item).
+                         cancellist length, default 100, 1 = one request per item;
+                         max attempts per item before it fails, default 5). Offline, it
+                         waits and retries by itself without spending attempts; --max-wait
+                         gives up after S seconds offline (exit 1, items stay queued).
+                         Items a crashed run left in flight are taken back at once.
                          A Sendcloud label cancellation it accepts but finishes later
                          ends "pending": not failed
   results --batch ID [--format json|csv] [--failed]

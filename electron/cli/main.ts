@@ -4,7 +4,6 @@
  * change what it already promises.
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AccountSettings, AccountView } from '../../shared/contract';
 import {
@@ -34,7 +33,8 @@ import { planImport, queueImport, routeEntries, type AccountChoices, type Routin
 import { batchOrigin } from '../core/origin';
 import { defaultDataDir } from '../core/paths';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
-import { batchCounts, releaseExpiredClaims } from '../core/queue/store';
+import { claimerName, isClaimerAlive } from '../core/queue/claimer';
+import { batchCounts, releaseAbandonedClaims } from '../core/queue/store';
 import { listResults, resultsToCsv, toRecords } from '../core/results';
 import { HELP, parseCommandLine, positiveInteger, type CommandName, type ParsedCommand } from './args';
 import { output, readSecretLine, readStdin, type Output } from './io';
@@ -126,6 +126,8 @@ function checkUsage(command: CommandName, positionals: readonly string[], values
   if (command === 'run') {
     positiveInteger(values.concurrency, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency);
     positiveInteger(values['chunk-size'], 'chunk-size', DEFAULT_RUN_OPTIONS.chunkSize);
+    positiveInteger(values['max-attempts'], 'max-attempts', DEFAULT_RUN_OPTIONS.maxAttempts);
+    positiveInteger(values['max-wait'], 'max-wait', 0);
   }
   if (command === 'results') {
     const format = values.format ?? 'json';
@@ -415,15 +417,44 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // --max-wait: how long to keep waiting while offline before giving up cleanly (items stay queued).
+  const maxWaitMs = values['max-wait'] === undefined ? undefined : positiveInteger(values['max-wait'], 'max-wait', 0) * 1000;
+  let gaveUp: NodeJS.Timeout | undefined;
+  let gaveUpOffline = false;
   try {
-    releaseExpiredClaims(db, Date.now());
+    releaseAbandonedClaims(db, Date.now(), isClaimerAlive);
     const report = await runBatch(
-      { db, credentials, fetch: globalThis.fetch, now: Date.now, random: Math.random, owner: `cli:${hostname()}:${process.pid}` },
+      {
+        db,
+        credentials,
+        fetch: globalThis.fetch,
+        now: Date.now,
+        random: Math.random,
+        owner: claimerName('cli'),
+        onStatus: ({ offline }) => {
+          clearTimeout(gaveUp);
+          if (offline.length === 0) {
+            process.stderr.write('Back online: sending again.\n');
+            return;
+          }
+          const queued = batchCounts(db, batchId).queued;
+          for (const account of offline) {
+            process.stderr.write(`Offline: account "${account.accountName}" cannot reach its provider (${account.message}) ${queued} item(s) queued; waiting and retrying by itself.\n`);
+          }
+          if (maxWaitMs !== undefined) {
+            gaveUp = setTimeout(() => {
+              gaveUpOffline = true;
+              abort.abort();
+            }, maxWaitMs);
+          }
+        },
+      },
       batchId,
       {
         ...DEFAULT_RUN_OPTIONS,
         concurrency: positiveInteger(values.concurrency, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency),
         chunkSize: positiveInteger(values['chunk-size'], 'chunk-size', DEFAULT_RUN_OPTIONS.chunkSize),
+        maxAttempts: positiveInteger(values['max-attempts'], 'max-attempts', DEFAULT_RUN_OPTIONS.maxAttempts),
         signal: abort.signal,
       },
     );
@@ -438,10 +469,15 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
         : []),
     ]);
     for (const held of report.attention) process.stderr.write(`${held.message}\n`);
+    if (gaveUpOffline) {
+      process.stderr.write(`Gave up after waiting ${maxWaitMs! / 1000} s offline; ${counts.queued} item(s) stay queued. Run again to continue.\n`);
+    }
     if (report.attention.length) return EXIT.attention;
+    if (report.paused && counts.queued > 0) process.stderr.write('The batch is paused; its queued items wait until it is resumed.\n');
     if (abort.signal.aborted && counts.queued + counts.in_flight > 0) return EXIT.someFailed;
     return counts.failed > 0 ? EXIT.someFailed : EXIT.done;
   } finally {
+    clearTimeout(gaveUp);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -4,7 +4,7 @@
  * open in a spreadsheet (formula-looking cells are made inert).
  */
 import Papa from 'papaparse';
-import type { ResultRow } from '../../shared/contract';
+import type { AttemptView, ImportPreview, ResultRow } from '../../shared/contract';
 import type { Action, ApiLink, ItemState, ProviderId, Reason } from '../../shared/domain';
 import type { Db } from './db/open';
 
@@ -97,4 +97,50 @@ export function resultsToCsv(results: readonly ResultRow[]): string {
 /** The records without the table's row id: what the CLI prints and exports contain. */
 export function toRecords(results: readonly ResultRow[]): Omit<ResultRow, 'id'>[] {
   return results.map(({ id: _id, ...record }) => record);
+}
+
+/** Every request made for an item, oldest first: its time, status, duration and what it meant. */
+export function listAttempts(db: Db, itemId: number): AttemptView[] {
+  const rows = db
+    .prepare(
+      `SELECT started_at, duration_ms, endpoint, http_status, outcome, reason, message FROM attempts WHERE item_id = ? ORDER BY id`,
+    )
+    .all(itemId) as {
+    started_at: number;
+    duration_ms: number;
+    endpoint: string;
+    http_status: number | null;
+    outcome: string;
+    reason: Reason | null;
+    message: string | null;
+  }[];
+  return rows.map((row) => ({
+    startedAt: new Date(row.started_at).toISOString(),
+    durationMs: row.duration_ms,
+    endpoint: row.endpoint,
+    httpStatus: row.http_status,
+    outcome: row.outcome,
+    reason: row.reason,
+    message: row.message ?? '',
+  }));
+}
+
+/** Which of these references an earlier batch already cancelled (or removed), first ones first. */
+export function alreadySucceeded(db: Db, entries: readonly { row: number; reference: string }[], limit = 100): ImportPreview['alreadyDone'] {
+  const done = new Map<string, { batchId: string; completedAt: number | null }>();
+  const find = db.prepare(
+    `SELECT reference, batch_id AS batchId, MAX(completed_at) AS completedAt FROM items
+     WHERE state = 'succeeded' AND reference IN (SELECT value FROM json_each(?)) GROUP BY reference`,
+  );
+  for (let start = 0; start < entries.length; start += 5000) {
+    const slice = entries.slice(start, start + 5000).map((entry) => entry.reference);
+    for (const row of find.all(JSON.stringify(slice)) as { reference: string; batchId: string; completedAt: number | null }[]) {
+      done.set(row.reference, { batchId: row.batchId, completedAt: row.completedAt });
+    }
+  }
+  const items = entries.flatMap((entry) => {
+    const hit = done.get(entry.reference);
+    return hit ? [{ row: entry.row, reference: entry.reference, batchId: hit.batchId, completedAt: hit.completedAt === null ? null : new Date(hit.completedAt).toISOString() }] : [];
+  });
+  return { total: items.length, items: items.slice(0, limit) };
 }

@@ -17,14 +17,15 @@ import { PROVIDER_IDS, type Action, type ProviderId } from '../../shared/domain'
 import { addAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
 import type { SessionCredentials } from './credentials/session';
 import type { ImportEntry } from './import/parse';
-import type { Db } from './db/open';
-import { AppError } from './errors';
+import { databaseError, type Db } from './db/open';
+import { AppError, describeError, isAppError } from './errors';
 import { batchOrigin } from './origin';
 import { planImport, queueImport, readSource } from './import/source';
 import type { FetchLike } from './providers/http';
-import { DEFAULT_RUN_OPTIONS, runBatch, type RunOptions } from './queue/runner';
-import { batchCounts, releaseExpiredClaims } from './queue/store';
-import { listResults } from './results';
+import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
+import { isClaimerAlive } from './queue/claimer';
+import { batchCounts, batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
+import { alreadySucceeded, listAttempts, listResults } from './results';
 
 export interface ServiceDeps {
   db: Db;
@@ -42,6 +43,12 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 export interface AppService {
   handlers: Handlers;
   onEvent(listener: EventListener): () => void;
+  /** Starts every batch that still has items waiting and is not paused (after a restart or a crash). */
+  resumeWaiting(): void;
+  /** The machine woke up: offline accounts probe at once. */
+  wake(): void;
+  /** Items being sent right now, for a warning before quitting. */
+  sendingCount(): number;
   /** Waits for every running batch to stop sending. */
   close(): Promise<void>;
 }
@@ -54,14 +61,19 @@ export function createService(deps: ServiceDeps): AppService {
   const now = deps.now ?? Date.now;
   const listeners = new Set<EventListener>();
   const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  const offline = new Map<string, RunStatus['offline']>();
+  const attention = new Map<string, AccountAttention[]>();
+  const problems = new Map<string, string>();
+  const wakeListeners = new Set<() => void>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
-  releaseExpiredClaims(db, now());
+  releaseAbandonedClaims(db, now(), isClaimerAlive);
 
   const summary = (batchId: string): BatchSummary => {
-    const row = db.prepare('SELECT id, source_name, action, created_at FROM batches WHERE id = ?').get(batchId) as
-      { id: string; source_name: string | null; action: Action; created_at: number } | undefined;
+    const row = db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
+      | { id: string; source_name: string | null; action: Action; created_at: number; paused: number }
+      | undefined;
     if (!row) throw new AppError('not_found', 'That batch does not exist.');
     const counts = batchCounts(db, batchId);
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -73,12 +85,18 @@ export function createService(deps: ServiceDeps): AppService {
       total,
       counts,
       running: running.has(batchId),
+      paused: row.paused === 1,
+      offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({ accountName, since: new Date(since).toISOString(), message })),
+      attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
+      problem: problems.get(batchId) ?? null,
     };
   };
 
   const startRun = (batchId: string) => {
     if (running.has(batchId)) return;
     const abort = new AbortController();
+    attention.delete(batchId);
+    problems.delete(batchId);
     let last = 0;
     const progress = () => {
       if (now() - last < 100) return;
@@ -86,13 +104,33 @@ export function createService(deps: ServiceDeps): AppService {
       emit('batch.progress', summary(batchId));
     };
     const done = runBatch(
-      { db, credentials, fetch: deps.fetch, now, random: deps.random ?? Math.random, owner: deps.owner, onProgress: progress },
+      {
+        db,
+        credentials,
+        fetch: deps.fetch,
+        now,
+        random: deps.random ?? Math.random,
+        owner: deps.owner,
+        onProgress: progress,
+        onStatus: (status) => {
+          offline.set(batchId, status.offline);
+          emit('batch.progress', summary(batchId));
+        },
+        onWake: (listener) => {
+          wakeListeners.add(listener);
+          return () => wakeListeners.delete(listener);
+        },
+      },
       batchId,
       { ...DEFAULT_RUN_OPTIONS, ...deps.runOptions, signal: abort.signal },
     )
-      .catch(() => undefined)
+      .then(
+        (report) => attention.set(batchId, report.attention),
+        (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(db, error)}`),
+      )
       .then(() => {
         running.delete(batchId);
+        offline.delete(batchId);
         emit('batch.progress', summary(batchId));
       });
     running.set(batchId, { done, abort });
@@ -124,6 +162,7 @@ export function createService(deps: ServiceDeps): AppService {
         provider: plan.provider,
         groups: groupsOf(plan.entries, accounts),
         notes: plan.notes,
+        alreadyDone: alreadySucceeded(db, plan.entries),
       };
     },
     'import.confirm': async ({ source, action = 'cancel', accounts: choices }) => {
@@ -149,6 +188,35 @@ export function createService(deps: ServiceDeps): AppService {
       return summary(batchId);
     },
     'batch.summary': async ({ batchId }) => summary(batchId),
+    'batch.pause': async ({ batchId }) => {
+      summary(batchId);
+      setPaused(db, batchId, true);
+      await running.get(batchId)?.done;
+      return summary(batchId);
+    },
+    'batch.resume': async ({ batchId }) => {
+      summary(batchId);
+      setPaused(db, batchId, false);
+      startRun(batchId);
+      return summary(batchId);
+    },
+    'batch.stop': async ({ batchId }) => {
+      summary(batchId);
+      setPaused(db, batchId, true);
+      await running.get(batchId)?.done;
+      stopQueued(db, batchId, now());
+      setPaused(db, batchId, false);
+      return summary(batchId);
+    },
+    'batch.retryFailed': async ({ batchId }) => {
+      summary(batchId);
+      await running.get(batchId)?.done;
+      requeueFailed(db, batchId);
+      setPaused(db, batchId, false);
+      startRun(batchId);
+      return summary(batchId);
+    },
+    'item.attempts': async ({ itemId }) => listAttempts(db, itemId),
     'batch.results': async ({ batchId, states, reasons }) => {
       summary(batchId);
       return listResults(db, batchId, { states, reasons });
@@ -157,6 +225,15 @@ export function createService(deps: ServiceDeps): AppService {
 
   return {
     handlers,
+    resumeWaiting() {
+      for (const batchId of batchesWaiting(db)) startRun(batchId);
+    },
+    wake() {
+      for (const listener of wakeListeners) listener();
+    },
+    sendingCount() {
+      return running.size === 0 ? 0 : (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -192,4 +269,12 @@ function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountVie
       },
     ];
   });
+}
+
+/** A sentence for why sending stopped: the database's own words for SQLite failures (disk full, …). */
+function plainError(db: Db, error: unknown): string {
+  if (isAppError(error)) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return databaseError(db.name, error).message;
+  return describeError(error);
 }

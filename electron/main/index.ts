@@ -3,16 +3,16 @@
  * lifecycle. Everything the app does lives in electron/core; this file only wires it up.
  */
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, net, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../shared/ipc';
 import { withSessionFallback } from '../core/credentials/session';
 import { keychainStore } from '../core/credentials/store';
 import { openDatabase } from '../core/db/open';
 import { dispatch } from '../core/dispatch';
 import { describeError } from '../core/errors';
+import { claimerName } from '../core/queue/claimer';
 import { createService, type AppService } from '../core/service';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security';
 
@@ -68,6 +68,7 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
   });
   window.once('ready-to-show', () => window?.show());
+  window.on('close', confirmQuit);
   window.on('closed', () => {
     window = null;
   });
@@ -84,7 +85,7 @@ async function start(): Promise<void> {
       db,
       credentials: withSessionFallback(keychainStore()),
       fetch: (url, init) => net.fetch(url, init),
-      owner: `app:${hostname()}:${process.pid}`,
+      owner: claimerName('app'),
     });
   } catch (error) {
     dialog.showErrorBox('Bulk Cancel cannot open its data', describeError(error));
@@ -102,7 +103,27 @@ async function start(): Promise<void> {
     return dispatch(current.handlers, channel, payload);
   });
   current.onEvent((name, payload) => window?.webContents.send(EVENT_CHANNEL, name, payload));
+  // A laptop that wakes up probes its offline accounts at once instead of waiting out the backoff.
+  powerMonitor.on('resume', () => current.wake());
   createWindow();
+  current.resumeWaiting();
+}
+
+/** Quitting mid-send loses nothing (items go back to the queue), but the clerk should know. */
+let quitConfirmed = false;
+function confirmQuit(event: Electron.Event): void {
+  const sending = service?.sendingCount() ?? 0;
+  if (sending === 0 || quitConfirmed) return;
+  const choice = dialog.showMessageBoxSync({
+    type: 'question',
+    buttons: ['Keep sending', 'Quit'],
+    defaultId: 0,
+    cancelId: 0,
+    message: `${sending} cancellation(s) are being sent right now.`,
+    detail: 'If you quit, nothing is lost: what is not finished stays queued and is sent the next time Bulk Cancel opens.',
+  });
+  if (choice === 0) event.preventDefault();
+  else quitConfirmed = true;
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -112,6 +133,7 @@ if (!app.requestSingleInstanceLock()) {
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
+  app.on('before-quit', confirmQuit);
   app.on('window-all-closed', () => {
     void service?.close().finally(() => app.quit());
   });

@@ -123,6 +123,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX accounts_name ON accounts (name COLLATE NOCASE) WHERE removed_at IS NULL;
     `,
   },
+  {
+    // The queue under the clerk's control and shared between the app and the CLI: paused batches,
+    // attempt rounds (retry failed items starts a new one), and each account's pace and hold
+    // (a 429's Retry-After) kept where every process sees it.
+    version: 3,
+    sql: `
+      ALTER TABLE batches ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE items ADD COLUMN round_start INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE account_pace (
+        account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+        tokens REAL NOT NULL,
+        updated_at INTEGER NOT NULL,
+        hold_until INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

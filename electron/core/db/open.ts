@@ -34,6 +34,14 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A damaged file is refused before anything is written to it.
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      throw new AppError(
+        'database_unavailable',
+        `The data file ${file} is damaged (${String(check)}). Nothing was changed; restore it from a backup or move it away to start afresh.`,
+      );
+    }
     migrate(db, options.migrations ?? MIGRATIONS);
     return db;
   } catch (error) {

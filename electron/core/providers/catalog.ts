@@ -11,6 +11,8 @@ export interface ProviderFacts {
   /** How references are stored, so duplicates and answers match whatever case the clerk typed. */
   normalise(reference: string): string;
   readonly referenceExample: string;
+  /** Can one request cancel many items (Electio's `cancellist`)? */
+  readonly bulk: boolean;
   /** Requests per minute an account sends by default, and how many may go at once in a burst. */
   readonly defaultRatePerMinute: number;
   readonly burst: number;
@@ -24,6 +26,7 @@ export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
     referencePattern: /^EC-[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}$/i,
     normalise: (reference) => reference.toUpperCase(),
     referenceExample: 'EC-000-05D-1NS',
+    bulk: true,
     // Not published: moderate, and each cancellist request carries up to 100 consignments.
     defaultRatePerMinute: 120,
     burst: 4,
@@ -33,6 +36,7 @@ export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
     referencePattern: /^sp_\d{20,40}$/i,
     normalise: (reference) => reference.toLowerCase(),
     referenceExample: 'sp_00792815110958000332875334549504',
+    bulk: false,
     // Not published: moderate.
     defaultRatePerMinute: 600,
     burst: 10,
@@ -42,6 +46,7 @@ export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
     referencePattern: UUID,
     normalise: (reference) => reference.toLowerCase(),
     referenceExample: '39874b59-2a68-4a3d-8e00-aeb9e0540d00',
+    bulk: false,
     // Published: 100 write requests a minute, bursts of up to 15 a second.
     defaultRatePerMinute: 100,
     burst: 15,

@@ -19,8 +19,6 @@ export type SendItem = Pick<
 >;
 
 export interface ProviderClient {
-  /** How many items one request may carry. */
-  readonly chunkLimit: number;
   /** Sends the cancellation for these items and answers for every one of them. */
   cancel(items: readonly SendItem[]): Promise<Map<number, Answer>>;
 }

@@ -89,7 +89,6 @@ export function electioClient(options: ElectioOptions): ProviderClient {
   }
 
   return {
-    chunkLimit: Math.max(1, options.chunkSize),
     async cancel(items) {
       const [only] = items;
       if (only && items.length === 1 && options.chunkSize <= 1) return new Map([[only.id, await cancelOne(only)]]);

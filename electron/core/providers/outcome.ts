@@ -1,7 +1,7 @@
 /**
  * What the requests for one item meant: final (succeeded, failed, or pending when the provider
- * accepted the cancellation but finishes it later), to be retried later, or held because the
- * account needs the clerk (key refused, integration unknown).
+ * accepted the cancellation but finishes it later), to be retried later, held because the account
+ * needs the clerk (key refused, integration unknown), or waiting because the network is down.
  */
 import type { ApiLink, Reason } from '../../../shared/domain';
 
@@ -23,6 +23,8 @@ export type Outcome = (
       maybeSent?: boolean | undefined;
     }
   | { kind: 'account' }
+  /** Nothing reached the provider (refused, DNS, no route): wait for the connection, spend no attempt. */
+  | { kind: 'offline' }
 ) & { message: string; httpStatus: number | null; step?: Step | undefined };
 
 /** One request's record: the audit trail the clerk sees per item. */

@@ -25,9 +25,13 @@ export async function send(http: Http, request: HttpRequest, endpoint: string, n
   return { result, record };
 }
 
-/** The outcome of a failed transport: never final, since the connection may come back. */
+/**
+ * The outcome of a failed transport: never final, since the connection may come back. Offline
+ * costs no attempt; a timeout or a reset may have reached the provider, so it counts and is marked.
+ */
 export function transportOutcome(result: Exclude<HttpResult, HttpAnswer>): Outcome {
-  return { kind: 'retry', reason: 'network', message: result.message, httpStatus: null, maybeSent: result.failure !== 'offline' };
+  if (result.failure === 'offline') return { kind: 'offline', message: result.message, httpStatus: null };
+  return { kind: 'retry', reason: 'network', message: result.message, httpStatus: null, maybeSent: true };
 }
 
 /**

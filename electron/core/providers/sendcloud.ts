@@ -112,7 +112,6 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   }
 
   return {
-    chunkLimit: 1,
     async cancel(items) {
       const answers = new Map<number, Answer>();
       for (const item of items) {

@@ -97,7 +97,6 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   }
 
   return {
-    chunkLimit: 1,
     async cancel(items) {
       const answers = new Map<number, Answer>();
       for (const item of items) answers.set(item.id, await cancelOne(item));

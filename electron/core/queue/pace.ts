@@ -1,34 +1,69 @@
 /**
- * An account's pace: a token bucket that lets `burst` requests go at once and then `perMinute`
- * a minute, shared by all of the account's concurrent requests.
+ * An account's pace, kept in the database so the app and the CLI share it: a token bucket that
+ * lets `burst` requests go at once and then `perMinute` a minute, and a hold (a 429's Retry-After)
+ * that stops every request of the account until it ends.
  */
+import type { Db } from '../db/open';
+
 export interface Pace {
-  /** Resolves when one more request may go. */
+  /** Resolves when one more request of this account may go. */
   take(): Promise<void>;
+  /** Sends nothing for this account before `until` (epoch ms). */
+  holdUntil(until: number): void;
 }
 
-export function tokenBucket(perMinute: number, burst: number, now: () => number, sleep: (ms: number) => Promise<void>): Pace {
-  const perMs = perMinute / 60_000;
-  const capacity = Math.max(1, burst);
-  let tokens = capacity;
-  let updated = now();
-  let turn: Promise<void> = Promise.resolve();
+export interface PaceOptions {
+  /** Requests per minute; Infinity for no limit (holds still apply). */
+  perMinute: number;
+  burst: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+interface PaceRow {
+  tokens: number;
+  updated_at: number;
+  hold_until: number;
+}
+
+export function accountPace(db: Db, accountId: string, options: PaceOptions): Pace {
+  const { now, sleep } = options;
+  const perMs = options.perMinute / 60_000;
+  const capacity = Math.max(1, options.burst);
+  const read = db.prepare('SELECT tokens, updated_at, hold_until FROM account_pace WHERE account_id = ?');
+  const write = db.prepare(
+    `INSERT INTO account_pace (account_id, tokens, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (account_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
+  );
+  const hold = db.prepare(
+    `INSERT INTO account_pace (account_id, tokens, updated_at, hold_until) VALUES (?, ?, ?, ?)
+     ON CONFLICT (account_id) DO UPDATE SET hold_until = MAX(hold_until, excluded.hold_until)`,
+  );
+
+  /** Takes a token if there is one; otherwise says how long to wait. One short transaction. */
+  const reserve = db.transaction((at: number): number => {
+    const row = read.get(accountId) as PaceRow | undefined;
+    if (row && row.hold_until > at) return row.hold_until - at;
+    if (!Number.isFinite(perMs)) return 0;
+    const tokens = Math.min(capacity, row ? row.tokens + Math.max(0, at - row.updated_at) * perMs : capacity);
+    if (tokens >= 1) {
+      write.run(accountId, tokens - 1, at);
+      return 0;
+    }
+    write.run(accountId, tokens, at);
+    return Math.ceil((1 - tokens) / perMs);
+  });
+
   return {
-    take() {
-      // One caller at a time, so concurrent requests queue for tokens in order.
-      turn = turn.then(async () => {
-        for (;;) {
-          const at = now();
-          tokens = Math.min(capacity, tokens + (at - updated) * perMs);
-          updated = at;
-          if (tokens >= 1) {
-            tokens -= 1;
-            return;
-          }
-          await sleep(Math.ceil((1 - tokens) / perMs));
-        }
-      });
-      return turn;
+    async take() {
+      for (;;) {
+        const wait = reserve.immediate(now());
+        if (wait <= 0) return;
+        await sleep(wait);
+      }
+    },
+    holdUntil(until) {
+      hold.run(accountId, capacity, now(), until);
     },
   };
 }

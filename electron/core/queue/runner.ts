@@ -1,9 +1,12 @@
 /**
  * Drains a batch: claims due items in blocks, sends them with bounded concurrency through each
- * account's provider client, and hands every answer to the group-commit writer. Retryable answers
- * go back to the queue with exponential backoff and full jitter (honouring Retry-After); an account
- * whose key is missing or refused is held, its items left queued, and reported for the clerk.
+ * account's provider client at the account's pace, and hands every answer to the group-commit
+ * writer. Retryable answers go back to the queue with exponential backoff and full jitter (a 429's
+ * Retry-After holds the whole account); an offline account waits without spending attempts and
+ * probes with backoff; an account whose key is missing or refused is held, its items left queued,
+ * and reported for the clerk. A paused batch stops claiming and lets its requests in flight finish.
  */
+import type { StateCounts } from '../../../shared/domain';
 import { getAccount, ratePerMinute, type Account } from '../accounts';
 import type { CredentialStore } from '../credentials/store';
 import type { Db } from '../db/open';
@@ -12,10 +15,21 @@ import { PROVIDERS } from '../providers/catalog';
 import { createClient, type ProviderClient } from '../providers/client';
 import { createHttp, type FetchLike } from '../providers/http';
 import type { Answer } from '../providers/outcome';
-import { tokenBucket, type Pace } from './pace';
-import { batchCounts, claimItems, nextDueAt, releaseClaims, type ClaimedItem, type ItemUpdate } from './store';
+import { accountPace, type Pace } from './pace';
+import { batchCounts, claimItems, isPaused, nextDueAt, releaseClaims, type ClaimedItem, type ItemUpdate } from './store';
 import { resultWriter } from './writer';
-import type { StateCounts } from '../../../shared/domain';
+
+export interface OfflineAccount {
+  accountId: string;
+  accountName: string;
+  /** When the account was first found unreachable (epoch ms). */
+  since: number;
+  message: string;
+}
+
+export interface RunStatus {
+  offline: OfflineAccount[];
+}
 
 export interface RunnerDeps {
   db: Db;
@@ -26,6 +40,10 @@ export interface RunnerDeps {
   /** Who claims: written with every claim so a crashed owner's items can be recognised. */
   owner: string;
   onProgress?: () => void;
+  /** Called when an account goes offline or comes back. */
+  onStatus?: (status: RunStatus) => void;
+  /** Subscribes to "probe now" (the machine woke from sleep); returns an unsubscribe function. */
+  onWake?: (listener: () => void) => () => void;
 }
 
 export interface RunOptions {
@@ -33,6 +51,7 @@ export interface RunOptions {
   concurrency: number;
   /** Items per request where the provider has a bulk endpoint (Electio `cancellist`). */
   chunkSize: number;
+  /** Attempts per item and round before it fails with the last reason. */
   maxAttempts: number;
   /** Overall deadline of one request. */
   timeoutMs: number;
@@ -41,6 +60,9 @@ export interface RunOptions {
   backoffBaseMs: number;
   backoffCapMs: number;
   retryAfterCapMs: number;
+  /** First and longest wait between probes of an offline account. */
+  probeBaseMs: number;
+  probeCapMs: number;
   /** Keep each account inside its request rate (off only to measure the app's own speed). */
   pacing: boolean;
   signal?: AbortSignal;
@@ -51,10 +73,13 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   chunkSize: 100,
   maxAttempts: 5,
   timeoutMs: 30_000,
-  leaseMs: 5 * 60_000,
+  // Long enough for a block of claims waiting for a slow account's pace; a dead claimer is found by its pid.
+  leaseMs: 15 * 60_000,
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   retryAfterCapMs: 10 * 60_000,
+  probeBaseMs: 1_000,
+  probeCapMs: 30_000,
   pacing: true,
 };
 
@@ -68,33 +93,76 @@ export interface RunReport {
   counts: StateCounts;
   /** Accounts whose items were left queued because their key is missing or was refused. */
   attention: AccountAttention[];
+  /** The batch was paused: its remaining items wait in the queue. */
+  paused: boolean;
 }
 
 interface Sender {
   account: Account;
   client: ProviderClient;
-  pace: Pace | null;
+  pace: Pace;
+}
+
+interface Offline extends OfflineAccount {
+  probeAt: number;
+  backoffMs: number;
 }
 
 export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOptions = DEFAULT_RUN_OPTIONS): Promise<RunReport> {
-  const { db, now, owner, signal } = { ...deps, signal: options.signal };
+  const { db, now, owner } = deps;
+  const { signal } = options;
   const http = createHttp(deps.fetch, options.timeoutMs);
   const writer = resultWriter(db, () => deps.onProgress?.());
   const senders = new Map<string, Promise<Sender>>();
   const held = new Map<string, AccountAttention>();
-  let buffer: ClaimedItem[] = [];
+  const offline = new Map<string, Offline>();
   const inFlight = new Set<Promise<void>>();
+  let buffer: ClaimedItem[] = [];
+  let paused = false;
+  let interrupt: (() => void) | null = null;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        interrupt = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      interrupt = done;
+    });
+  const unsubscribe = deps.onWake?.(() => {
+    for (const account of offline.values()) account.probeAt = now();
+    interrupt?.();
+  });
+
+  const report = () => deps.onStatus?.({ offline: [...offline.values()].map(({ accountId, accountName, since, message }) => ({ accountId, accountName, since, message })) });
+
+  /** Takes this account's items out of the local buffer and back to the queue, as they were. */
+  const giveBack = (accountId: string) => {
+    const mine = buffer.filter((item) => item.accountId === accountId);
+    buffer = buffer.filter((item) => item.accountId !== accountId);
+    if (mine.length) releaseClaims(db, mine.map((item) => item.id), owner);
+  };
 
   const hold = (accountId: string, accountName: string, message: string) => {
     if (!held.has(accountId)) held.set(accountId, { accountId, accountName, message });
-    const mine = buffer.filter((item) => item.accountId === accountId);
-    buffer = buffer.filter((item) => item.accountId !== accountId);
-    if (mine.length)
-      releaseClaims(
-        db,
-        mine.map((item) => item.id),
-        owner,
-      );
+    giveBack(accountId);
+  };
+
+  const wentOffline = (account: Account, message: string) => {
+    const at = now();
+    const known = offline.get(account.id);
+    const backoffMs = known ? Math.min(options.probeCapMs, known.backoffMs * 2) : options.probeBaseMs;
+    offline.set(account.id, { accountId: account.id, accountName: account.name, since: known?.since ?? at, message, backoffMs, probeAt: at + backoffMs });
+    giveBack(account.id);
+    if (!known) report();
+  };
+
+  const cameBack = (accountId: string) => {
+    if (offline.delete(accountId)) report();
   };
 
   const senderFor = (accountId: string): Promise<Sender> => {
@@ -105,14 +173,14 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         if (!account) throw new AppError('account_needs_attention', 'The account of these items was removed.');
         const secret = await deps.credentials.get(account.id);
         if (!secret) {
-          throw new AppError(
-            'account_needs_attention',
-            `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`,
-          );
+          throw new AppError('account_needs_attention', `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`);
         }
-        const pace = options.pacing
-          ? tokenBucket(ratePerMinute(account), PROVIDERS[account.provider].burst, now, (ms) => sleep(ms, signal))
-          : null;
+        const pace = accountPace(db, account.id, {
+          perMinute: options.pacing ? ratePerMinute(account) : Infinity,
+          burst: PROVIDERS[account.provider].burst,
+          now,
+          sleep,
+        });
         return { account, client: createClient(account, secret, { http, chunkSize: options.chunkSize, now }), pace };
       })();
       senders.set(accountId, sender);
@@ -120,22 +188,35 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     return sender;
   };
 
-  const refill = () => {
-    const block = claimItems(db, {
-      batchId,
-      owner,
-      limit: Math.max(options.concurrency * options.chunkSize, 32),
-      now: now(),
-      leaseMs: options.leaseMs,
-      excludeAccounts: [...held.keys()],
-    });
-    buffer.push(...block);
+  const excluded = () => {
+    const at = now();
+    return [...held.keys(), ...[...offline.values()].filter((account) => account.probeAt > at).map((account) => account.accountId)];
   };
 
-  /** The next request's items: same account, up to the chunk size, in import order. */
-  const nextChunk = (limit: number): ClaimedItem[] => {
+  // Claims go in blocks (one transaction for many items); a block fills Electio's lists when the
+  // batch has Electio items, and stays small otherwise so paced items are not held long.
+  const hasBulk = db
+    .prepare("SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1")
+    .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
+  const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 4));
+  const refill = () => {
+    buffer.push(
+      ...claimItems(db, {
+        batchId,
+        owner,
+        limit: blockSize,
+        now: now(),
+        leaseMs: options.leaseMs,
+        excludeAccounts: excluded(),
+      }),
+    );
+  };
+
+  /** The next request's items: same account, up to the chunk size where the provider takes lists, in import order. */
+  const nextChunk = (): ClaimedItem[] => {
     const first = buffer[0];
     if (!first) return [];
+    const limit = PROVIDERS[first.provider].bulk ? options.chunkSize : 1;
     const chunk: ClaimedItem[] = [];
     const rest: ClaimedItem[] = [];
     for (const item of buffer) {
@@ -154,21 +235,13 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       sender = await senderFor(first.accountId);
     } catch (error) {
       const account = getAccount(db, first.accountId);
-      releaseClaims(
-        db,
-        chunk.map((item) => item.id),
-        owner,
-      );
+      releaseClaims(db, chunk.map((item) => item.id), owner);
       hold(first.accountId, account?.name ?? first.accountId, describeError(error));
       return;
     }
-    if (sender.pace) await sender.pace.take();
-    if (signal?.aborted) {
-      releaseClaims(
-        db,
-        chunk.map((item) => item.id),
-        owner,
-      );
+    await sender.pace.take();
+    if (signal?.aborted || held.has(sender.account.id)) {
+      releaseClaims(db, chunk.map((item) => item.id), owner);
       return;
     }
     let answers: Map<number, Answer>;
@@ -178,53 +251,72 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       // A bug or an unexpected answer shape must not leave items stuck in flight.
       const message = `Unexpected problem: ${describeError(error)}`;
       answers = new Map(
-        chunk.map((item) => [
-          item.id,
-          { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] },
-        ]),
+        chunk.map((item) => [item.id, { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] }]),
       );
     }
+    const at = now();
     const updates: ItemUpdate[] = [];
     for (const item of chunk) {
       const answer = answers.get(item.id);
-      if (answer) updates.push(toUpdate(item, answer, options, now(), deps.random));
+      if (answer) updates.push(toUpdate(item, answer, options, at, deps.random));
     }
-    const held = [...answers.values()].find((answer) => answer.outcome.kind === 'account');
-    if (held) hold(sender.account.id, sender.account.name, held.outcome.message);
+    const outcomes = [...answers.values()].map((answer) => answer.outcome);
+    const unreachable = outcomes.find((outcome) => outcome.kind === 'offline');
+    if (unreachable) wentOffline(sender.account, unreachable.message);
+    else cameBack(sender.account.id);
+    const refused = outcomes.find((outcome) => outcome.kind === 'account');
+    if (refused) hold(sender.account.id, sender.account.name, refused.message);
+    const waitFor = Math.max(0, ...outcomes.map((outcome) => (outcome.kind === 'retry' && outcome.reason === 'rate_limited' ? (outcome.retryAfterMs ?? 0) : 0)));
+    if (waitFor > 0) sender.pace.holdUntil(at + Math.min(waitFor, options.retryAfterCapMs));
     writer.add(updates);
   };
 
-  while (!signal?.aborted) {
-    while (inFlight.size < options.concurrency && !signal?.aborted) {
-      if (buffer.length === 0) refill();
-      const chunk = nextChunk(options.chunkSize);
-      if (chunk.length === 0) break;
-      const request: Promise<void> = send(chunk).finally(() => inFlight.delete(request));
-      inFlight.add(request);
+  try {
+    while (!signal?.aborted) {
+      writer.check();
+      if (isPaused(db, batchId)) {
+        paused = true;
+        break;
+      }
+      while (inFlight.size < options.concurrency && !signal?.aborted) {
+        if (buffer.length === 0) refill();
+        const chunk = nextChunk();
+        if (chunk.length === 0) break;
+        const request: Promise<void> = send(chunk).finally(() => inFlight.delete(request));
+        inFlight.add(request);
+      }
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      writer.flush();
+      const due = [nextDueAt(db, batchId, [...held.keys(), ...offline.keys()]), ...[...offline.values()].map((account) => account.probeAt)].filter(
+        (at): at is number => at !== null,
+      );
+      if (due.length === 0) break;
+      await sleep(Math.max(0, Math.min(...due) - now()));
     }
-    if (inFlight.size > 0) {
-      await Promise.race(inFlight);
-      continue;
+    await Promise.all(inFlight);
+  } finally {
+    unsubscribe?.();
+    await Promise.allSettled(inFlight);
+    try {
+      if (buffer.length) releaseClaims(db, buffer.map((item) => item.id), owner);
+    } catch {
+      // The database refuses writes (disk full): these claims are released when the app next starts.
     }
-    writer.flush();
-    const due = nextDueAt(db, batchId, [...held.keys()]);
-    if (due === null) break;
-    await sleep(Math.max(0, due - now()), signal);
+    buffer = [];
   }
-  await Promise.all(inFlight);
-  if (buffer.length)
-    releaseClaims(
-      db,
-      buffer.map((item) => item.id),
-      owner,
-    );
-  buffer = [];
   writer.flush();
-  return { counts: batchCounts(db, batchId), attention: [...held.values()] };
+  return { counts: batchCounts(db, batchId), attention: [...held.values()], paused };
 }
 
 function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: number, random: () => number): ItemUpdate {
   const { outcome } = answer;
+  if (outcome.kind === 'offline') {
+    // Nothing reached the provider: the item waits for the connection and spends no attempt.
+    return { itemId: item.id, state: 'queued', reason: 'network', message: outcome.message, httpStatus: null, apiLinks: null, nextAttemptAt: 0, completedAt: null, attempt: null, step: outcome.step };
+  }
   const attempt = {
     requests: answer.requests,
     outcome: outcome.kind === 'final' ? outcome.state : outcome.kind,
@@ -232,61 +324,19 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
   };
   const base = { itemId: item.id, message: outcome.message, httpStatus: outcome.httpStatus, attempt, step: outcome.step };
   if (outcome.kind === 'final') {
-    return {
-      ...base,
-      state: outcome.state,
-      reason: outcome.reason,
-      apiLinks: outcome.apiLinks,
-      nextAttemptAt: 0,
-      completedAt: at,
-    };
+    return { ...base, state: outcome.state, reason: outcome.reason, apiLinks: outcome.apiLinks, nextAttemptAt: 0, completedAt: at };
   }
   if (outcome.kind === 'account') {
     // The account needs the clerk (key refused, integration unknown): the item waits in the queue.
-    return {
-      ...base,
-      state: 'queued',
-      reason: outcome.httpStatus === 401 || outcome.httpStatus === 403 ? 'unauthorized' : null,
-      apiLinks: null,
-      nextAttemptAt: 0,
-      completedAt: null,
-    };
+    const reason = outcome.httpStatus === 401 || outcome.httpStatus === 403 ? 'unauthorized' : null;
+    return { ...base, state: 'queued', reason, apiLinks: null, nextAttemptAt: 0, completedAt: null };
   }
   const maybeSent = outcome.maybeSent ?? false;
   if (item.attempts + 1 >= options.maxAttempts) {
     const message = `${outcome.message} (gave up after ${item.attempts + 1} attempts)`;
-    return {
-      ...base,
-      message,
-      maybeSent,
-      state: 'failed',
-      reason: outcome.reason,
-      apiLinks: null,
-      nextAttemptAt: 0,
-      completedAt: at,
-    };
+    return { ...base, message, maybeSent, state: 'failed', reason: outcome.reason, apiLinks: null, nextAttemptAt: 0, completedAt: at };
   }
   const backoff = random() * Math.min(options.backoffCapMs, options.backoffBaseMs * 2 ** item.attempts);
   const wait = Math.max(backoff, Math.min(outcome.retryAfterMs ?? 0, options.retryAfterCapMs));
-  return {
-    ...base,
-    maybeSent,
-    state: 'queued',
-    reason: outcome.reason,
-    apiLinks: null,
-    nextAttemptAt: at + wait,
-    completedAt: null,
-  };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  return { ...base, maybeSent, state: 'queued', reason: outcome.reason, apiLinks: null, nextAttemptAt: at + wait, completedAt: null };
 }

@@ -97,8 +97,9 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
          SELECT id FROM items
          WHERE batch_id = ? AND state = 'queued' AND next_attempt_at <= ?
            AND account_id NOT IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM batches WHERE batches.id = items.batch_id AND paused = 1)
          ORDER BY seq LIMIT ?)
-       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts,
+       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts - round_start AS attempts,
          external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent`,
     )
     .all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
@@ -118,13 +119,55 @@ export function releaseClaims(db: Db, itemIds: readonly number[], owner: string)
   }).immediate();
 }
 
-/** Claims whose lease ran out belong to nobody: their items go back to the queue. */
-export function releaseExpiredClaims(db: Db, now: number): number {
+/**
+ * Claims whose lease ran out, or whose claimer's process is gone, belong to nobody: their items go
+ * back to the queue at once, marked as maybe sent, since a request may have reached the provider
+ * before its claimer died. `isAlive` answers for a claimer name (see claimer.ts).
+ */
+export function releaseAbandonedClaims(db: Db, now: number, isAlive: (claimer: string) => boolean): number {
+  const release = db.prepare(
+    `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL, maybe_sent = 1
+     WHERE state = 'in_flight' AND claimed_by IS ?`,
+  );
+  return db.transaction(() => {
+    const claimers = db
+      .prepare(`SELECT claimed_by AS claimer, MAX(lease_until) AS lease FROM items WHERE state = 'in_flight' GROUP BY claimed_by`)
+      .all() as { claimer: string | null; lease: number | null }[];
+    let released = 0;
+    for (const { claimer, lease } of claimers) {
+      if (claimer === null || (lease ?? 0) < now || !isAlive(claimer)) released += release.run(claimer).changes;
+    }
+    return released;
+  }).immediate();
+}
+
+export function setPaused(db: Db, batchId: string, paused: boolean): void {
+  db.prepare('UPDATE batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
+}
+
+export function isPaused(db: Db, batchId: string): boolean {
+  return (db.prepare('SELECT paused FROM batches WHERE id = ?').get(batchId) as { paused: number } | undefined)?.paused === 1;
+}
+
+/** The clerk stops a batch: what has not been sent is never sent, and says so. */
+export function stopQueued(db: Db, batchId: string, now: number): number {
   return db
     .prepare(
-      `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE state = 'in_flight' AND lease_until < ?`,
+      `UPDATE items SET state = 'stopped', reason = NULL, message = 'Stopped by the clerk before it was sent.', completed_at = ?
+       WHERE batch_id = ? AND state = 'queued'`,
     )
-    .run(now).changes;
+    .run(now, batchId).changes;
+}
+
+/** Failed items get a new round of attempts in the same batch; their earlier attempts stay recorded. */
+export function requeueFailed(db: Db, batchId: string): number {
+  return db
+    .prepare(
+      `UPDATE items SET state = 'queued', round_start = attempts, next_attempt_at = 0, reason = NULL, message = NULL,
+         http_status = NULL, completed_at = NULL
+       WHERE batch_id = ? AND state = 'failed'`,
+    )
+    .run(batchId).changes;
 }
 
 /** One attempt: the requests it made (each recorded) and what it meant for the item. */
@@ -214,4 +257,15 @@ export function nextDueAt(db: Db, batchId: string, excludeAccounts: readonly str
     )
     .get(batchId, JSON.stringify(excludeAccounts)) as { due: number | null };
   return row.due;
+}
+
+/** Batches with items still waiting to be sent and not paused: what a restart resumes. */
+export function batchesWaiting(db: Db): string[] {
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT i.batch_id AS id FROM items i JOIN batches b ON b.id = i.batch_id
+       WHERE i.state = 'queued' AND b.paused = 0`,
+    )
+    .all() as { id: string }[];
+  return rows.map((row) => row.id);
 }

@@ -8,8 +8,10 @@ import { recordResults, type ItemUpdate } from './store';
 
 export interface ResultWriter {
   add(updates: readonly ItemUpdate[]): void;
-  /** Writes everything gathered so far; throws the write error, if any, once. */
+  /** Writes everything gathered so far; throws the write error, if any. */
   flush(): void;
+  /** Throws the write error, if any: nothing more may be sent whose result could not be stored. */
+  check(): void;
 }
 
 export function resultWriter(db: Db, onWritten: () => void, delayMs = 10, maxPending = 500): ResultWriter {
@@ -41,11 +43,10 @@ export function resultWriter(db: Db, onWritten: () => void, delayMs = 10, maxPen
     },
     flush() {
       write();
-      if (failure !== undefined) {
-        const error = failure;
-        failure = undefined;
-        throw error;
-      }
+      this.check();
+    },
+    check() {
+      if (failure !== undefined) throw failure;
     },
   };
 }

@@ -1,0 +1,131 @@
+/**
+ * The clerk's control over a batch, through the service as the window uses it: pause and resume,
+ * stop (what was not sent is never sent), retry failed items only, and a restart that resumes a
+ * batch left half-sent, taking back a dead process's claims at once.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BatchSummary } from '../../shared/contract';
+import { withSessionFallback } from '../../electron/core/credentials/session';
+import { dispatch } from '../../electron/core/dispatch';
+import { createService, type AppService } from '../../electron/core/service';
+import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
+import { testWorld, type TestWorld } from '../support/fixtures';
+
+let sim: Simulator;
+let world: TestWorld;
+let service: AppService;
+let n = 0;
+beforeAll(async () => {
+  sim = await startSimulator({ latencyMs: 20 });
+});
+afterAll(() => sim.close());
+beforeEach(() => {
+  world = testWorld();
+  service = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: 'control-test', runOptions: { pacing: false } });
+});
+afterEach(async () => {
+  await service.close();
+  await world.close();
+});
+
+async function call<T>(channel: string, payload: unknown, on = service): Promise<T> {
+  const reply = await dispatch(on.handlers, channel, payload);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.value as T;
+}
+
+async function queueSorted(count: number, state: 'created' | 'manifested' = 'created'): Promise<{ batchId: string; refs: string[] }> {
+  const refs = Array.from({ length: count }, () => sortedReference(80_000 + n++));
+  sim.sortedPro.add(refs, state);
+  const accounts = await call<{ id: string }[]>('accounts.list', {});
+  if (accounts.length === 0) await call('accounts.add', { provider: 'sorted-pro', name: 'Sorted', baseUrl: sim.url, secret: SORTED_DEFAULT_API_KEY });
+  const source = { kind: 'text', fileName: null, text: refs.join('\n') };
+  const { batchId } = await call<{ batchId: string }>('import.confirm', { source, accounts: {} });
+  return { batchId, refs };
+}
+
+async function until(batchId: string, done: (summary: BatchSummary) => boolean): Promise<BatchSummary> {
+  for (let i = 0; i < 400; i++) {
+    const summary = await call<BatchSummary>('batch.summary', { batchId });
+    if (done(summary)) return summary;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the batch never got there');
+}
+
+describe('batch control', () => {
+  it('pause stops sending (requests in flight finish); resume sends the rest', async () => {
+    const { batchId } = await queueSorted(200);
+    await call('batch.start', { batchId });
+    await until(batchId, (s) => s.counts.succeeded >= 20);
+    const paused = await call<BatchSummary>('batch.pause', { batchId });
+    expect(paused).toMatchObject({ paused: true, running: false });
+    expect(paused.counts.in_flight).toBe(0);
+    expect(paused.counts.queued).toBeGreaterThan(0);
+    const sentWhenPaused = sim.count({ method: 'PUT' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sim.count({ method: 'PUT' })).toBe(sentWhenPaused);
+
+    await call('batch.resume', { batchId });
+    const done = await until(batchId, (s) => !s.running && s.counts.queued === 0);
+    expect(done.counts).toMatchObject({ succeeded: 200, queued: 0, in_flight: 0 });
+  });
+
+  it('stop: items not sent yet end "stopped" and are never sent', async () => {
+    const { batchId, refs } = await queueSorted(200);
+    await call('batch.start', { batchId });
+    await until(batchId, (s) => s.counts.succeeded >= 10);
+    const stopped = await call<BatchSummary>('batch.stop', { batchId });
+    expect(stopped.counts.stopped).toBeGreaterThan(0);
+    expect(stopped.counts.succeeded + stopped.counts.stopped).toBe(200);
+    const results = await call<{ Data: string; State: string; Message: string }[]>('batch.results', { batchId });
+    for (const result of results.filter((r) => r.State === 'stopped')) {
+      expect(result.Message).toMatch(/Stopped by the clerk before it was sent/);
+      expect(sim.requests.some((r) => r.path.includes(result.Data))).toBe(false);
+      expect(sim.sortedPro.state(result.Data)).toBe('created');
+    }
+    expect(refs).toHaveLength(200);
+  });
+
+  it('retry failed only: a new round for the failed items, the others untouched', async () => {
+    const { batchId, refs } = await queueSorted(6);
+    const bad = refs.slice(0, 2);
+    sim.sortedPro.override(bad, { kind: 'rule-conflict', message: 'Locked for a moment' });
+    await call('batch.start', { batchId });
+    const first = await until(batchId, (s) => !s.running && s.counts.queued === 0);
+    expect(first.counts).toMatchObject({ succeeded: 4, failed: 2 });
+
+    sim.sortedPro.clearOverrides(bad);
+    sim.clearLog();
+    await call('batch.retryFailed', { batchId });
+    const second = await until(batchId, (s) => !s.running && s.counts.queued === 0);
+    expect(second.counts).toMatchObject({ succeeded: 6, failed: 0 });
+    expect(sim.requests.map((r) => r.path.split('/')[2]).sort()).toEqual([...bad].sort());
+    const results = await call<{ id: number; Data: string; Attempts: number }[]>('batch.results', { batchId });
+    const retried = results.find((r) => r.Data === bad[0]);
+    expect(retried?.Attempts).toBe(2);
+    const attempts = await call<{ httpStatus: number; outcome: string }[]>('item.attempts', { itemId: retried?.id });
+    expect(attempts.map((a) => [a.httpStatus, a.outcome])).toEqual([
+      [429, 'failed'],
+      [200, 'succeeded'],
+    ]);
+  });
+
+  it('a restart takes back a dead process’s claims at once and resumes the batch by itself', async () => {
+    const { batchId, refs } = await queueSorted(50);
+    // A process that died mid-run: its claims are in the database, its pid is gone.
+    world.db
+      .prepare("UPDATE items SET state = 'in_flight', claimed_by = 'cli:' || ? || ':999999:dead', lease_until = ? WHERE batch_id = ? AND seq < 10")
+      .run((await import('node:os')).hostname(), Date.now() + 3_600_000, batchId);
+    await service.close();
+    const restarted = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: 'control-test-2', runOptions: { pacing: false } });
+    try {
+      restarted.resumeWaiting();
+      const done = await until(batchId, (s) => !s.running && s.counts.queued === 0 && s.counts.in_flight === 0);
+      expect(done.counts.succeeded).toBe(50);
+      expect(refs.every((ref) => sim.sortedPro.state(ref) === 'cancelled')).toBe(true);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
