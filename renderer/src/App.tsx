@@ -71,7 +71,14 @@ export function App() {
           />
         )}
         {start.state === 'ready' && screen === 'run' && batchId && (
-          <RunScreen key={batchId} batchId={batchId} startProblem={startProblem} onSeeResults={() => setScreen('results')} />
+          <RunScreen
+            key={batchId}
+            batchId={batchId}
+            startProblem={startProblem}
+            onSeeResults={() => setScreen('results')}
+            onOpenAccounts={() => setScreen('accounts')}
+            onStartProblemGone={() => setStartProblem(null)}
+          />
         )}
         {start.state === 'ready' && screen === 'results' && (
           <ResultsScreen key={batchId ?? 'none'} batchId={batchId} onImport={() => setScreen('import')} />

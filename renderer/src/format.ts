@@ -29,3 +29,24 @@ export function formatDuration(seconds: number): string {
   const hours = Math.floor(seconds / 3600);
   return `about ${hours} h ${Math.round((seconds % 3600) / 60)} min`;
 }
+
+/** "240 per minute", "1.5 per minute": a pace of work. */
+export function formatRate(perMinute: number): string {
+  const shown = perMinute >= 10 ? Math.round(perMinute).toLocaleString() : perMinute.toFixed(1);
+  return `${shown} per minute`;
+}
+
+/** The first block of an id, enough to tell batches apart: "3f2a9c1e". */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** How long ago a moment was, roughly: "for 40 s", "for 3 min". Empty if it does not parse. */
+export function formatSince(iso: string, now = Date.now()): string {
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return '';
+  const seconds = Math.max(0, (now - at) / 1000);
+  if (seconds < 60) return `for ${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) return `for ${Math.round(seconds / 60)} min`;
+  return `for ${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}

@@ -1,65 +1,114 @@
-/** Hooks that keep a batch's live numbers: the latest summary and a rough rate of work. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+/** Hooks that keep a batch's live numbers: the latest summary and the recent pace of work. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BatchSummary } from '../../shared/contract';
 import { call, messageOf, onEvent } from './api';
 import { doneCount } from './components/OutcomeSummary';
 
 const POLL_MS = 1000;
+/** The rate is measured over this much recent time, so a pause or a slow patch fades out of it. */
+const RATE_WINDOW_MS = 20_000;
+/** Less than this much measured time gives no rate yet. */
+const RATE_MIN_SPAN_MS = 3_000;
 
 /** True when nothing is left to send and the runner has let go of the batch. */
 export function isFinished(summary: BatchSummary): boolean {
   return !summary.running && summary.counts.queued + summary.counts.in_flight === 0;
 }
 
+/** True while items are actually being sent: running, not paused. */
+export function isSending(summary: BatchSummary): boolean {
+  return summary.running && !summary.paused;
+}
+
+interface Sample {
+  at: number;
+  done: number;
+}
+
+interface Live {
+  summary: BatchSummary | null;
+  /** (time, items done) for each summary seen while sending, within the rate window. */
+  samples: readonly Sample[];
+}
+
+function withSample(live: Live, next: BatchSummary, reset: boolean): Live {
+  const at = Date.now();
+  const done = doneCount(next.counts);
+  if (!isSending(next) || reset) return { summary: next, samples: isSending(next) ? [{ at, done }] : [] };
+  const kept = live.samples.filter((sample) => at - sample.at <= RATE_WINDOW_MS && sample.done <= done);
+  return { summary: next, samples: [...kept, { at, done }] };
+}
+
+/** Items finished per minute over the recent samples, or null until there is enough to measure. */
+function rateOf(samples: readonly Sample[]): number | null {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || last.at - first.at < RATE_MIN_SPAN_MS) return null;
+  return ((last.done - first.done) / (last.at - first.at)) * 60_000;
+}
+
 /**
  * The batch's summary, kept fresh by main's progress events and, while the batch is unfinished,
- * a poll every second (events can be missed while the window is busy). A late answer never
- * moves the numbers backwards.
+ * a poll every second (events can be missed while the window is busy). A late answer never moves
+ * the numbers backwards; a summary that answers one of the clerk's actions (retry failed moves
+ * items back to waiting) replaces it outright, and polls sent before it are ignored.
+ * Also gives the rate in items per minute over the last seconds, from successive summaries.
  */
 export function useBatchSummary(batchId: string) {
-  const [summary, setSummary] = useState<BatchSummary | null>(null);
+  const [live, setLive] = useState<Live>({ summary: null, samples: [] });
   const [error, setError] = useState<string | null>(null);
+  /** Bumped by every replacement; a poll answer from an older epoch is stale. */
+  const epoch = useRef(0);
 
   const accept = useCallback(
     (next: BatchSummary) => {
       if (next.id !== batchId) return;
-      setSummary((current) => (current && doneCount(next.counts) < doneCount(current.counts) ? current : next));
+      setLive((current) =>
+        current.summary && doneCount(next.counts) < doneCount(current.summary.counts)
+          ? current
+          : withSample(current, next, false),
+      );
+    },
+    [batchId],
+  );
+
+  const replace = useCallback(
+    (next: BatchSummary) => {
+      if (next.id !== batchId) return;
+      epoch.current += 1;
+      setLive((current) => withSample(current, next, true));
     },
     [batchId],
   );
 
   useEffect(() => onEvent('batch.progress', accept), [accept]);
 
+  const summary = live.summary;
   const finished = summary !== null && isFinished(summary);
   const [refreshes, setRefreshes] = useState(0);
 
   useEffect(() => {
     if (finished) return;
-    let live = true;
-    const load = () =>
-      call('batch.summary', { batchId })
+    let alive = true;
+    const load = () => {
+      const sentIn = epoch.current;
+      return call('batch.summary', { batchId })
         .then((found) => {
-          if (!live) return;
+          if (!alive || sentIn !== epoch.current) return;
           setError(null);
           accept(found);
         })
-        .catch((failure: unknown) => live && setError(messageOf(failure)));
+        .catch((failure: unknown) => alive && setError(messageOf(failure)));
+    };
     void load();
     const timer = window.setInterval(() => void load(), POLL_MS);
     return () => {
-      live = false;
+      alive = false;
       window.clearInterval(timer);
     };
   }, [accept, batchId, finished, refreshes]);
 
-  return { summary, error, refresh: () => setRefreshes((n) => n + 1) };
-}
+  const rate = useMemo(() => rateOf(live.samples), [live.samples]);
 
-/** Items finished per second since this screen opened, or null until there is something to measure. */
-export function useRate(done: number): number | null {
-  const first = useRef<{ at: number; done: number } | null>(null);
-  if (first.current === null) first.current = { at: Date.now(), done };
-  const seconds = (Date.now() - first.current.at) / 1000;
-  const finished = done - first.current.done;
-  return seconds >= 2 && finished > 0 ? finished / seconds : null;
+  return { summary, rate, error, replace, refresh: () => setRefreshes((n) => n + 1) };
 }

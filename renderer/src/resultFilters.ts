@@ -11,7 +11,7 @@ export const OUTCOME_FILTERS = [
   { value: 'pending', label: 'Cancellation queued' },
   { value: 'failed', label: 'Failed' },
   { value: 'unfinished', label: 'Not finished' },
-  { value: 'stopped', label: 'Stopped' },
+  { value: 'stopped', label: 'Stopped (not sent)' },
 ] as const;
 export type OutcomeFilter = (typeof OUTCOME_FILTERS)[number]['value'];
 

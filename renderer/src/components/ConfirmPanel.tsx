@@ -89,6 +89,13 @@ export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, on
             rejected.
           </p>
         )}
+        {preview.alreadyDone.total > 0 && (
+          <p className="notice" data-testid="confirm-already-done">
+            {plural(preview.alreadyDone.total, 'shipment')} in this list {preview.alreadyDone.total === 1 ? 'was' : 'were'}{' '}
+            already cancelled in an earlier batch; {preview.alreadyDone.total === 1 ? 'it is' : 'they are'} sent again (see
+            above).
+          </p>
+        )}
         {plan.routed > 0 && <p className="confirm-sentence">Cancelling cannot be undone.</p>}
       </div>
 

@@ -71,7 +71,7 @@ export function OutcomeCounts({ counts }: { counts: StateCounts }) {
       </div>
       {counts.stopped > 0 && (
         <div className="outcome">
-          <dt>Stopped</dt>
+          <dt>Stopped (not sent)</dt>
           <dd data-testid="summary-stopped">{counts.stopped}</dd>
         </div>
       )}

@@ -1,9 +1,10 @@
 /**
  * What main found in an imported list before anything is queued: where the references are,
- * how many shipments it holds and of which providers, duplicates collapsed, rows rejected and why, and the first references.
+ * how many shipments it holds and of which providers, duplicates collapsed, rows rejected and why,
+ * references an earlier batch already cancelled, and the first references.
  */
 import type { ImportPreview } from '../../../shared/contract';
-import { providerName } from '../format';
+import { formatDateTime, plural, providerName, shortId } from '../format';
 
 export function PreviewPanel({ preview }: { preview: ImportPreview }) {
   const column = preview.column.name ? `“${preview.column.name}”` : `column ${preview.column.index + 1}`;
@@ -46,6 +47,7 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
           ))}
         </ul>
       )}
+      {preview.alreadyDone.total > 0 && <AlreadyDone preview={preview} />}
       {preview.rejectedTotal > 0 && <RejectedRows preview={preview} />}
       {preview.sample.length > 0 && <Sample preview={preview} />}
     </div>
@@ -66,6 +68,52 @@ function Count({ label, value, testId, tone }: CountProps) {
         {value}
       </span>
       <span className="count-label">{label}</span>
+    </div>
+  );
+}
+
+function AlreadyDone({ preview }: { preview: ImportPreview }) {
+  const { total, items } = preview.alreadyDone;
+  const all = total === preview.items;
+  return (
+    <div className="already-done" data-testid="preview-already-done" role="note">
+      <p>
+        <strong>
+          {total} of these references {total === 1 ? 'was' : 'were'} already cancelled in an earlier batch.
+        </strong>{' '}
+        If you confirm, {total === 1 ? 'it is' : 'they are'} sent again: the provider will answer “already cancelled”
+        {all ? ', so this batch would change nothing.' : '. Remove them from the list if that was not meant.'}
+      </p>
+      <div className="small-table-wrap">
+        <table className="small-table">
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              <th scope="col">Reference</th>
+              <th scope="col">Cancelled</th>
+              <th scope="col">Batch</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={`${item.row}:${item.reference}`} data-testid="preview-already-done-row">
+                <td className="num">{item.row}</td>
+                <td className="mono">{item.reference}</td>
+                <td>{item.completedAt ? formatDateTime(item.completedAt) : <span className="muted">earlier</span>}</td>
+                <td className="mono" title={item.batchId}>
+                  {shortId(item.batchId)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {total > items.length && (
+        <p className="small muted">
+          Showing the first {items.length}; {plural(total - items.length, 'more reference')}{' '}
+          {total - items.length === 1 ? 'was' : 'were'} cancelled before too.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,14 +1,16 @@
 /**
  * Results: every item of the batch with its provider, account, outcome, reason, the provider's message,
  * HTTP status and attempts; filter by outcome, provider and reason, and search by reference, account or message.
+ * A row opens its attempts; failed items can be sent again (a new round of attempts in the same batch).
  */
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { ResultRow } from '../../../shared/contract';
+import type { BatchSummary, ResultRow } from '../../../shared/contract';
 import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason } from '../../../shared/domain';
 import { call, messageOf, onEvent } from '../api';
+import { AttemptsPanel } from '../components/AttemptsPanel';
 import { OutcomeCounts } from '../components/OutcomeSummary';
 import { ResultsTable } from '../components/ResultsTable';
-import { providerName } from '../format';
+import { plural, providerName } from '../format';
 import { isFinished } from '../hooks';
 import { countStates, filterResults, OUTCOME_FILTERS, presentValues, searchTexts, type OutcomeFilter } from '../resultFilters';
 
@@ -42,14 +44,20 @@ function BatchResults({ batchId }: { batchId: string }) {
   const [reason, setReason] = useState<Reason | 'all'>('all');
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
+  /** Whether the batch is being sent right now: retrying failed items waits until it is not. */
+  const [running, setRunning] = useState(false);
+  const [retrying, setRetrying] = useState(false);
+  const [retried, setRetried] = useState<number | null>(null);
+  const [opened, setOpened] = useState<ResultRow | null>(null);
 
   useEffect(() => {
     let live = true;
     setLoading(true);
-    call('batch.results', { batchId })
-      .then((found) => {
+    Promise.all([call('batch.results', { batchId }), call('batch.summary', { batchId })])
+      .then(([found, summary]) => {
         if (!live) return;
         setRows(found);
+        setRunning(summary.running);
         setError(null);
       })
       .catch((failure: unknown) => live && setError(messageOf(failure)))
@@ -68,8 +76,10 @@ function BatchResults({ batchId }: { batchId: string }) {
   showsUnfinished.current = rows === null || unfinished > 0;
   useEffect(
     () =>
-      onEvent('batch.progress', (summary) => {
-        if (summary.id !== batchId || !isFinished(summary) || !showsUnfinished.current) return;
+      onEvent('batch.progress', (summary: BatchSummary) => {
+        if (summary.id !== batchId) return;
+        setRunning(summary.running);
+        if (!isFinished(summary) || !showsUnfinished.current) return;
         showsUnfinished.current = false;
         setLoads((n) => n + 1);
       }),
@@ -83,13 +93,41 @@ function BatchResults({ batchId }: { batchId: string }) {
     [rows, texts, filter, provider, reason, deferredSearch],
   );
 
+  async function retryFailed() {
+    setRetrying(true);
+    setError(null);
+    try {
+      const summary = await call('batch.retryFailed', { batchId });
+      setRetried(counts.failed);
+      setRunning(summary.running);
+      setLoads((n) => n + 1);
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setRetrying(false);
+    }
+  }
+
   return (
     <section className="screen results-screen" aria-labelledby="results-title">
       <div className="screen-head">
         <h1 id="results-title">Results</h1>
-        <button type="button" className="button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <div className="actions">
+          {counts.failed > 0 && !running && (
+            <button
+              type="button"
+              className="button primary"
+              data-testid="retry-failed"
+              onClick={() => void retryFailed()}
+              disabled={retrying || loading}
+            >
+              {retrying ? 'Retrying…' : `Retry ${plural(counts.failed, 'failed item')}`}
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
+            {loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
       </div>
       {error && (
         <p className="error" role="alert">
@@ -100,8 +138,15 @@ function BatchResults({ batchId }: { batchId: string }) {
       {rows !== null && (
         <>
           <OutcomeCounts counts={counts} />
+          {retried !== null && unfinished > 0 && (
+            <p className="status small" role="status" data-testid="retry-started">
+              Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
+            </p>
+          )}
           {unfinished > 0 && (
-            <p className="muted small">{unfinished} items are still being sent; Refresh shows their latest state.</p>
+            <p className="muted small">
+              {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.
+            </p>
           )}
           <div className="toolbar">
             <label className="field inline">
@@ -159,9 +204,11 @@ function BatchResults({ batchId }: { batchId: string }) {
               {shown.length === rows.length ? `${rows.length} items` : `${shown.length} of ${rows.length} items`}
             </span>
           </div>
-          <ResultsTable rows={shown} />
+          <p className="muted small">Select a row (or press Enter on it) to see every attempt made for it.</p>
+          <ResultsTable rows={shown} onOpen={setOpened} />
         </>
       )}
+      {opened && <AttemptsPanel key={opened.id} row={opened} onClose={() => setOpened(null)} />}
     </section>
   );
 }

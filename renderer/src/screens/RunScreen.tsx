@@ -1,37 +1,51 @@
 /**
- * Run: live progress of one batch while its items are sent — done of total, counts per state,
- * a rough rate and time left — and the way on to the results once it has finished.
+ * Run: live progress of one batch while its items are sent — done of total, counts per state, the
+ * recent rate and time left — with what holds it up (offline, a key to fix, a problem that stopped
+ * sending), the clerk's controls (pause, resume, stop, retry failed) and the way on to the results.
  */
 import { useState } from 'react';
+import type { BatchSummary } from '../../../shared/contract';
 import { call, messageOf } from '../api';
 import { doneCount, OutcomeBar, OutcomeCounts } from '../components/OutcomeSummary';
-import { formatDateTime, formatDuration, plural } from '../format';
-import { isFinished, useBatchSummary, useRate } from '../hooks';
+import { formatDateTime, formatDuration, formatRate, formatSince, plural } from '../format';
+import { isFinished, isSending, useBatchSummary } from '../hooks';
 
 interface Props {
   batchId: string;
   /** Why starting the batch failed right after it was created, if it did. */
   startProblem: string | null;
   onSeeResults: () => void;
+  onOpenAccounts: () => void;
+  /** A control worked, so the start problem is past: not shown again when the clerk comes back. */
+  onStartProblemGone: () => void;
 }
 
-export function RunScreen({ batchId, startProblem, onSeeResults }: Props) {
-  const { summary, error, refresh } = useBatchSummary(batchId);
-  const [startError, setStartError] = useState<string | null>(startProblem);
-  const [starting, setStarting] = useState(false);
-  const done = summary ? doneCount(summary.counts) : 0;
-  const rate = useRate(done);
+type Control = 'pause' | 'resume' | 'stop' | 'retry';
 
-  async function start() {
-    setStarting(true);
+const CONTROL_CHANNELS = {
+  pause: 'batch.pause',
+  resume: 'batch.resume',
+  stop: 'batch.stop',
+  retry: 'batch.retryFailed',
+} as const;
+
+export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts, onStartProblemGone }: Props) {
+  const { summary, rate, error, replace } = useBatchSummary(batchId);
+  const [controlError, setControlError] = useState<string | null>(startProblem);
+  const [busy, setBusy] = useState<Control | null>(null);
+  const [askStop, setAskStop] = useState(false);
+
+  async function control(which: Control) {
+    setBusy(which);
+    setControlError(null);
     try {
-      await call('batch.start', { batchId });
-      setStartError(null);
-      refresh();
+      replace(await call(CONTROL_CHANNELS[which], { batchId }));
+      onStartProblemGone();
+      if (which === 'stop') setAskStop(false);
     } catch (failure) {
-      setStartError(messageOf(failure));
+      setControlError(messageOf(failure));
     } finally {
-      setStarting(false);
+      setBusy(null);
     }
   }
 
@@ -50,9 +64,16 @@ export function RunScreen({ batchId, startProblem, onSeeResults }: Props) {
     );
   }
 
+  const { counts } = summary;
   const finished = isFinished(summary);
-  const waiting = !summary.running && !finished;
-  const left = summary.total - done;
+  const sending = isSending(summary);
+  const done = doneCount(counts);
+  const notSent = counts.queued;
+  const canPause = summary.running && !summary.paused;
+  const canResume = summary.paused || (!summary.running && notSent > 0);
+  const canStop = notSent > 0;
+  const canRetry = counts.failed > 0 && !summary.running;
+  const neverStarted = controlError !== null && controlError === startProblem;
 
   return (
     <section className="screen" aria-labelledby="run-title">
@@ -61,39 +82,98 @@ export function RunScreen({ batchId, startProblem, onSeeResults }: Props) {
         {summary.sourceName ?? 'Pasted list'} · started {formatDateTime(summary.createdAt)}
       </p>
 
+      {summary.problem && <ProblemBanner problem={summary.problem} />}
+      {summary.attention.map((entry) => (
+        <AttentionBanner key={entry.accountName} {...entry} onOpenAccounts={onOpenAccounts} />
+      ))}
+      {summary.offline.length > 0 && <OfflineBanner summary={summary} />}
+
       <div className="panel run">
         <div className="progress-head">
           <span className="progress-done" data-testid="progress-done">
             {done} of {summary.total}
           </span>
-          <span className="muted" role="status">
-            {finished && 'All items have a result.'}
-            {summary.running &&
-              rate !== null &&
-              left > 0 &&
-              `${rate.toFixed(1)} per second · ${formatDuration(left / rate)} left`}
-            {summary.running && rate === null && 'Sending…'}
-            {waiting && `Not running · ${plural(left, 'item')} waiting`}
-          </span>
+          <RunState summary={summary} rate={rate} />
         </div>
-        <OutcomeBar counts={summary.counts} total={summary.total} />
-        <OutcomeCounts counts={summary.counts} />
+        <OutcomeBar counts={counts} total={summary.total} />
+        <OutcomeCounts counts={counts} />
 
         {error && (
           <p className="error" role="alert">
             {error}
           </p>
         )}
-        {startError && (
+        {controlError && (
           <p className="error" role="alert">
-            {startError}
+            {controlError}
           </p>
         )}
 
+        {askStop && canStop && (
+          <div className="stop-ask" data-testid="batch-stop-ask" role="group" aria-labelledby="stop-question">
+            <p id="stop-question">
+              <strong>Stop the {plural(notSent, 'shipment')} not sent yet? They will not be cancelled.</strong>{' '}
+              <span className="muted">
+                {counts.in_flight > 0 &&
+                  `${plural(counts.in_flight, 'shipment')} being sent right now ${counts.in_flight === 1 ? 'still finishes' : 'still finish'}. `}
+                Results so far are kept.
+              </span>
+            </p>
+            <div className="actions">
+              <button
+                type="button"
+                className="button danger"
+                data-testid="batch-stop-confirm"
+                onClick={() => void control('stop')}
+                disabled={busy !== null}
+              >
+                {busy === 'stop' ? 'Stopping…' : `Stop ${plural(notSent, 'shipment')}`}
+              </button>
+              <button
+                type="button"
+                className="button"
+                data-testid="batch-stop-cancel"
+                onClick={() => setAskStop(false)}
+                disabled={busy === 'stop'}
+              >
+                Keep them
+              </button>
+            </div>
+          </div>
+        )}
+
         <div className="actions">
-          {waiting && (
-            <button type="button" className="button primary" onClick={() => void start()} disabled={starting}>
-              {starting ? 'Starting…' : 'Start sending'}
+          {canPause && (
+            <button
+              type="button"
+              className="button"
+              data-testid="batch-pause"
+              onClick={() => void control('pause')}
+              disabled={busy !== null}
+            >
+              {busy === 'pause' ? 'Pausing…' : 'Pause'}
+            </button>
+          )}
+          {canResume && (
+            <button
+              type="button"
+              className="button primary"
+              data-testid="batch-resume"
+              onClick={() => void control('resume')}
+              disabled={busy !== null}
+            >
+              {busy === 'resume' ? 'Resuming…' : neverStarted ? 'Start sending' : 'Resume'}
+            </button>
+          )}
+          {canRetry && (
+            <button
+              type="button"
+              className={canResume ? 'button' : 'button primary'}
+              data-testid="retry-failed"
+              onClick={() => void control('retry')}
+              disabled={busy !== null}
+            >
+              {busy === 'retry' ? 'Retrying…' : `Retry ${plural(counts.failed, 'failed item')}`}
             </button>
           )}
           {finished && (
@@ -101,8 +181,152 @@ export function RunScreen({ batchId, startProblem, onSeeResults }: Props) {
               See results
             </button>
           )}
+          {canStop && !askStop && (
+            <button
+              type="button"
+              className="button subtle-danger push-end"
+              data-testid="batch-stop"
+              onClick={() => setAskStop(true)}
+              disabled={busy !== null}
+            >
+              Stop…
+            </button>
+          )}
         </div>
+        {sending && <p className="muted small">Pause holds the rest; shipments already being sent still finish.</p>}
       </div>
     </section>
   );
+}
+
+/** What the batch is doing, top right of the progress: its pace and time left, or why it waits. */
+function RunState({ summary, rate }: { summary: BatchSummary; rate: number | null }) {
+  const left = summary.counts.queued + summary.counts.in_flight;
+  if (isFinished(summary)) {
+    return (
+      <span className="muted" role="status">
+        All items have a result.
+      </span>
+    );
+  }
+  if (summary.paused) {
+    return (
+      <span className="run-state" role="status">
+        <span className="state-label paused" data-testid="batch-paused">
+          {summary.running ? 'Pausing' : 'Paused'}
+        </span>
+        <span className="muted">
+          {!summary.running
+            ? `${plural(left, 'item')} waiting`
+            : summary.counts.in_flight > 0
+              ? `${plural(summary.counts.in_flight, 'shipment')} being sent ${summary.counts.in_flight === 1 ? 'finishes' : 'finish'} first`
+              : 'finishing up…'}
+        </span>
+      </span>
+    );
+  }
+  if (!summary.running) {
+    return (
+      <span className="muted" role="status">
+        Not running · {plural(left, 'item')} waiting
+      </span>
+    );
+  }
+  // Offline with nothing moving: no speed to measure, and the time left depends on the connection.
+  const stalled = summary.offline.length > 0 && (rate === null || rate < 0.05);
+  let speed: string;
+  let eta: string;
+  if (stalled) {
+    speed = 'Not sending';
+    eta = 'waiting for the connection';
+  } else if (rate === null) {
+    speed = 'Measuring speed…';
+    eta = 'working out time left…';
+  } else {
+    speed = formatRate(rate);
+    eta = rate > 0 ? `${formatDuration((left / rate) * 60)} left` : 'waiting to send';
+  }
+  return (
+    <span className="run-state muted">
+      <span data-testid="progress-rate">{speed}</span>
+      <span aria-hidden="true">·</span>
+      <span data-testid="progress-eta">{eta}</span>
+    </span>
+  );
+}
+
+function OfflineBanner({ summary }: { summary: BatchSummary }) {
+  const names = summary.offline.map((entry) => entry.accountName);
+  const who = names.length === 1 ? `${names[0]} cannot reach its provider.` : `${joinNames(names)} cannot reach their providers.`;
+  const earliest = summary.offline.reduce(
+    (first, entry) => (entry.since < first ? entry.since : first),
+    summary.offline[0]?.since ?? '',
+  );
+  const messages = [...new Set(summary.offline.map((entry) => entry.message).filter(Boolean))];
+  return (
+    <div className="banner offline" role="status" data-testid="offline-banner">
+      <span className="banner-icon" aria-hidden="true">
+        ⚡︎
+      </span>
+      <div className="banner-text">
+        <p>
+          <strong>Offline:</strong> {who} {summary.counts.queued} queued — Bulk Cancel keeps trying by itself; nothing is lost.
+        </p>
+        <p className="small muted">
+          No connection since {formatDateTime(earliest)} ({formatSince(earliest)}). Waiting spends none of the items’ attempts.
+          {messages.length > 0 && <> Last error: {messages.join('; ')}</>}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+interface AttentionProps {
+  accountName: string;
+  message: string;
+  onOpenAccounts: () => void;
+}
+
+function AttentionBanner({ accountName, message, onOpenAccounts }: AttentionProps) {
+  return (
+    <div className="banner attention" role="alert" data-testid="attention-banner" data-account={accountName}>
+      <span className="banner-icon" aria-hidden="true">
+        !
+      </span>
+      <div className="banner-text">
+        <p>
+          <strong>{accountName} needs its key fixed.</strong> {message}
+        </p>
+        <p className="small">
+          Its shipments wait — none are sent or marked failed. Fix the key in Accounts, then come back and press Resume.
+        </p>
+      </div>
+      <button type="button" className="button" data-testid="attention-open-accounts" onClick={onOpenAccounts}>
+        Open Accounts
+      </button>
+    </div>
+  );
+}
+
+function ProblemBanner({ problem }: { problem: string }) {
+  const rest = problem.replace(/^Sending stopped:\s*/i, '');
+  const text = rest.charAt(0).toUpperCase() + rest.slice(1);
+  return (
+    <div className="banner problem" role="alert" data-testid="problem-banner">
+      <span className="banner-icon" aria-hidden="true">
+        ✗
+      </span>
+      <div className="banner-text">
+        <p>
+          <strong>Sending stopped.</strong> {text}
+        </p>
+        <p className="small">Nothing already recorded is lost. Once the cause is fixed, press Resume.</p>
+      </div>
+    </div>
+  );
+}
+
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
