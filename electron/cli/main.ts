@@ -439,7 +439,9 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
           }
           const queued = batchCounts(db, batchId).queued;
           for (const account of offline) {
-            process.stderr.write(`Offline: account "${account.accountName}" cannot reach its provider (${account.message}) ${queued} item(s) queued; waiting and retrying by itself.\n`);
+            process.stderr.write(
+              `Offline: account "${account.accountName}" cannot reach its provider (${account.message}) ${queued} item(s) queued; waiting and retrying by itself.\n`,
+            );
           }
           if (maxWaitMs !== undefined) {
             gaveUp = setTimeout(() => {
@@ -470,10 +472,13 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
     ]);
     for (const held of report.attention) process.stderr.write(`${held.message}\n`);
     if (gaveUpOffline) {
-      process.stderr.write(`Gave up after waiting ${maxWaitMs! / 1000} s offline; ${counts.queued} item(s) stay queued. Run again to continue.\n`);
+      process.stderr.write(
+        `Gave up after waiting ${maxWaitMs! / 1000} s offline; ${counts.queued} item(s) stay queued. Run again to continue.\n`,
+      );
     }
     if (report.attention.length) return EXIT.attention;
-    if (report.paused && counts.queued > 0) process.stderr.write('The batch is paused; its queued items wait until it is resumed.\n');
+    if (report.paused && counts.queued > 0)
+      process.stderr.write('The batch is paused; its queued items wait until it is resumed.\n');
     if (abort.signal.aborted && counts.queued + counts.in_flight > 0) return EXIT.someFailed;
     return counts.failed > 0 ? EXIT.someFailed : EXIT.done;
   } finally {

@@ -126,7 +126,11 @@ export function listAttempts(db: Db, itemId: number): AttemptView[] {
 }
 
 /** Which of these references an earlier batch already cancelled (or removed), first ones first. */
-export function alreadySucceeded(db: Db, entries: readonly { row: number; reference: string }[], limit = 100): ImportPreview['alreadyDone'] {
+export function alreadySucceeded(
+  db: Db,
+  entries: readonly { row: number; reference: string }[],
+  limit = 100,
+): ImportPreview['alreadyDone'] {
   const done = new Map<string, { batchId: string; completedAt: number | null }>();
   const find = db.prepare(
     `SELECT reference, batch_id AS batchId, MAX(completed_at) AS completedAt FROM items
@@ -140,7 +144,16 @@ export function alreadySucceeded(db: Db, entries: readonly { row: number; refere
   }
   const items = entries.flatMap((entry) => {
     const hit = done.get(entry.reference);
-    return hit ? [{ row: entry.row, reference: entry.reference, batchId: hit.batchId, completedAt: hit.completedAt === null ? null : new Date(hit.completedAt).toISOString() }] : [];
+    return hit
+      ? [
+          {
+            row: entry.row,
+            reference: entry.reference,
+            batchId: hit.batchId,
+            completedAt: hit.completedAt === null ? null : new Date(hit.completedAt).toISOString(),
+          },
+        ]
+      : [];
   });
   return { total: items.length, items: items.slice(0, limit) };
 }

@@ -72,8 +72,7 @@ export function createService(deps: ServiceDeps): AppService {
 
   const summary = (batchId: string): BatchSummary => {
     const row = db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
-      | { id: string; source_name: string | null; action: Action; created_at: number; paused: number }
-      | undefined;
+      { id: string; source_name: string | null; action: Action; created_at: number; paused: number } | undefined;
     if (!row) throw new AppError('not_found', 'That batch does not exist.');
     const counts = batchCounts(db, batchId);
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -86,7 +85,11 @@ export function createService(deps: ServiceDeps): AppService {
       counts,
       running: running.has(batchId),
       paused: row.paused === 1,
-      offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({ accountName, since: new Date(since).toISOString(), message })),
+      offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
+        accountName,
+        since: new Date(since).toISOString(),
+        message,
+      })),
       attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
       problem: problems.get(batchId) ?? null,
     };
@@ -232,7 +235,9 @@ export function createService(deps: ServiceDeps): AppService {
       for (const listener of wakeListeners) listener();
     },
     sendingCount() {
-      return running.size === 0 ? 0 : (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
+      return running.size === 0
+        ? 0
+        : (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
     },
     onEvent(listener) {
       listeners.add(listener);

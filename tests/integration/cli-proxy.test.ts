@@ -93,3 +93,37 @@ describe('the CLI behind a proxy', () => {
     }
   });
 });
+
+describe('the CLI offline', () => {
+  it('says it is offline, keeps waiting, and with --max-wait gives up cleanly (exit 1, items stay queued)', async () => {
+    const dir = tempDir();
+    try {
+      await cli(
+        dir.path,
+        ['account', 'add', '--provider', 'electio', '--name', 'E', '--base-url', sim.url],
+        {},
+        `${ELECTIO_DEFAULT_API_KEY}\n`,
+      );
+      const ref = electioReference(41_000);
+      sim.electio.add([ref]);
+      const batchId = JSON.parse((await cli(dir.path, ['import', '-'], {}, `${ref}\n`)).stdout).batchId as string;
+      await sim.goOffline();
+      let gaveUp;
+      try {
+        gaveUp = await cli(dir.path, ['run', '--batch', batchId, '--max-wait', '1']);
+      } finally {
+        await sim.goOnline();
+      }
+      expect(gaveUp.status).toBe(1);
+      expect(gaveUp.stderr).toMatch(/Offline: account "E" cannot reach its provider/);
+      expect(gaveUp.stderr).toMatch(/Gave up after waiting 1 s offline; 1 item\(s\) stay queued/);
+      expect(JSON.parse(gaveUp.stdout)).toEqual({ batchId, succeeded: 0, failed: 0, total: 1 });
+
+      const later = await cli(dir.path, ['run', '--batch', batchId]);
+      expect(later.status, later.stderr).toBe(0);
+      expect(sim.electio.state(ref)).toBe('cancelled');
+    } finally {
+      dir.remove();
+    }
+  });
+});

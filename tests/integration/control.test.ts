@@ -21,7 +21,13 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => {
   world = testWorld();
-  service = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: 'control-test', runOptions: { pacing: false } });
+  service = createService({
+    db: world.db,
+    credentials: withSessionFallback(world.credentials),
+    fetch,
+    owner: 'control-test',
+    runOptions: { pacing: false },
+  });
 });
 afterEach(async () => {
   await service.close();
@@ -34,11 +40,15 @@ async function call<T>(channel: string, payload: unknown, on = service): Promise
   return reply.value as T;
 }
 
-async function queueSorted(count: number, state: 'created' | 'manifested' = 'created'): Promise<{ batchId: string; refs: string[] }> {
+async function queueSorted(
+  count: number,
+  state: 'created' | 'manifested' = 'created',
+): Promise<{ batchId: string; refs: string[] }> {
   const refs = Array.from({ length: count }, () => sortedReference(80_000 + n++));
   sim.sortedPro.add(refs, state);
   const accounts = await call<{ id: string }[]>('accounts.list', {});
-  if (accounts.length === 0) await call('accounts.add', { provider: 'sorted-pro', name: 'Sorted', baseUrl: sim.url, secret: SORTED_DEFAULT_API_KEY });
+  if (accounts.length === 0)
+    await call('accounts.add', { provider: 'sorted-pro', name: 'Sorted', baseUrl: sim.url, secret: SORTED_DEFAULT_API_KEY });
   const source = { kind: 'text', fileName: null, text: refs.join('\n') };
   const { batchId } = await call<{ batchId: string }>('import.confirm', { source, accounts: {} });
   return { batchId, refs };
@@ -115,10 +125,18 @@ describe('batch control', () => {
     const { batchId, refs } = await queueSorted(50);
     // A process that died mid-run: its claims are in the database, its pid is gone.
     world.db
-      .prepare("UPDATE items SET state = 'in_flight', claimed_by = 'cli:' || ? || ':999999:dead', lease_until = ? WHERE batch_id = ? AND seq < 10")
+      .prepare(
+        "UPDATE items SET state = 'in_flight', claimed_by = 'cli:' || ? || ':999999:dead', lease_until = ? WHERE batch_id = ? AND seq < 10",
+      )
       .run((await import('node:os')).hostname(), Date.now() + 3_600_000, batchId);
     await service.close();
-    const restarted = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: 'control-test-2', runOptions: { pacing: false } });
+    const restarted = createService({
+      db: world.db,
+      credentials: withSessionFallback(world.credentials),
+      fetch,
+      owner: 'control-test-2',
+      runOptions: { pacing: false },
+    });
     try {
       restarted.resumeWaiting();
       const done = await until(batchId, (s) => !s.running && s.counts.queued === 0 && s.counts.in_flight === 0);
@@ -126,6 +144,41 @@ describe('batch control', () => {
       expect(refs.every((ref) => sim.sortedPro.state(ref) === 'cancelled')).toBe(true);
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('flags references an earlier batch already cancelled, at preview', async () => {
+    const { batchId, refs } = await queueSorted(3);
+    await call('batch.start', { batchId });
+    await until(batchId, (s) => !s.running && s.counts.succeeded === 3);
+    const fresh = sortedReference(89_999);
+    const preview = await call<{ alreadyDone: { total: number; items: { row: number; reference: string; batchId: string }[] } }>(
+      'import.preview',
+      {
+        source: { kind: 'text', fileName: null, text: ['Reference', refs[1], fresh].join('\n') },
+      },
+    );
+    expect(preview.alreadyDone.total).toBe(1);
+    expect(preview.alreadyDone.items).toEqual([expect.objectContaining({ row: 2, reference: refs[1], batchId })]);
+  });
+
+  it('two processes on one database never send the same item twice', async () => {
+    const { batchId, refs } = await queueSorted(300);
+    const { openDatabase } = await import('../../electron/core/db/open');
+    const { runBatch, DEFAULT_RUN_OPTIONS } = await import('../../electron/core/queue/runner');
+    const second = openDatabase(world.dataDir); // its own connection, as the CLI beside the app has
+    try {
+      const options = { ...DEFAULT_RUN_OPTIONS, concurrency: 4, pacing: false };
+      const run = (db: typeof world.db, owner: string) =>
+        runBatch({ db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner }, batchId, options);
+      sim.clearLog();
+      await Promise.all([run(world.db, 'app-like'), run(second, 'cli-like')]);
+      const sent = sim.requests.filter((r) => r.method === 'PUT').map((r) => r.path.split('/')[2]);
+      expect(sent.sort()).toEqual([...refs].sort());
+      const attempts = world.db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT endpoint) AS endpoints FROM attempts').get();
+      expect(attempts).toEqual({ n: 300, endpoints: 300 }); // one recorded request per item
+    } finally {
+      second.close();
     }
   });
 });

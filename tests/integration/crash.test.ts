@@ -63,7 +63,10 @@ describe('crash safety', () => {
   it('three SIGKILLs mid-run: all 2,000 items succeed, at most one extra cancel per item in flight at a kill', async () => {
     const refs = Array.from({ length: 2000 }, (_, n) => sortedReference(60_000 + n));
     sim.sortedPro.add(refs, 'created');
-    const added = await run(['account', 'add', '--provider', 'sorted-pro', '--name', 'Sorted', '--base-url', sim.url, '--rate', '100000'], `${SORTED_DEFAULT_API_KEY}\n`);
+    const added = await run(
+      ['account', 'add', '--provider', 'sorted-pro', '--name', 'Sorted', '--base-url', sim.url, '--rate', '100000'],
+      `${SORTED_DEFAULT_API_KEY}\n`,
+    );
     expect(added.code, added.stderr).toBe(0);
     const imported = await run(['--json', 'import', '-'], ['Reference', ...refs].join('\n'));
     expect(imported.code, imported.stderr).toBe(0);
@@ -80,7 +83,9 @@ describe('crash safety', () => {
       if (ended.signal !== 'SIGKILL') continue; // it finished before the kill came
       kills++;
       const db = new Database(join(dir.path, DATABASE_FILE), { readonly: true });
-      const rows = db.prepare("SELECT reference FROM items WHERE batch_id = ? AND state = 'in_flight'").all(batchId) as { reference: string }[];
+      const rows = db.prepare("SELECT reference FROM items WHERE batch_id = ? AND state = 'in_flight'").all(batchId) as {
+        reference: string;
+      }[];
       db.close();
       for (const { reference } of rows) inFlightAtKill.set(reference, (inFlightAtKill.get(reference) ?? 0) + 1);
     }
@@ -91,8 +96,14 @@ describe('crash safety', () => {
     expect(last.code, last.stderr).toBe(0);
     expect(JSON.parse(last.stdout)).toEqual({ batchId, succeeded: 2000, failed: 0, total: 2000 });
 
-    const results = JSON.parse((await run(['results', '--batch', batchId])).stdout) as { Data: string; State: string; Reason: string }[];
-    expect(results.every((r) => r.State === 'succeeded' && (r.Reason === 'cancelled' || r.Reason === 'already_cancelled'))).toBe(true);
+    const results = JSON.parse((await run(['results', '--batch', batchId])).stdout) as {
+      Data: string;
+      State: string;
+      Reason: string;
+    }[];
+    expect(results.every((r) => r.State === 'succeeded' && (r.Reason === 'cancelled' || r.Reason === 'already_cancelled'))).toBe(
+      true,
+    );
     expect(refs.every((ref) => sim.sortedPro.state(ref) === 'cancelled')).toBe(true);
 
     const cancels = new Map<string, number>();

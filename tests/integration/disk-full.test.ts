@@ -27,7 +27,8 @@ afterAll(async () => {
 const DEAD_OWNER = `app:${hostname()}:999999:gone`;
 
 async function call<T>(service: AppService, channel: string, payload: unknown) {
-  return (await dispatch(service.handlers, channel, payload)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  return (await dispatch(service.handlers, channel, payload)) as
+    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 }
 
 async function settle(service: AppService, batchId: string): Promise<BatchSummary> {
@@ -41,11 +42,25 @@ async function settle(service: AppService, batchId: string): Promise<BatchSummar
 
 describe('a full disk', () => {
   it('refuses new work with a clear message, loses nothing, and sends nothing it cannot record', async () => {
-    const service = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: DEAD_OWNER, runOptions: { pacing: false } });
-    await call(service, 'accounts.add', { provider: 'sorted-pro', name: 'Sorted', baseUrl: sim.url, secret: SORTED_DEFAULT_API_KEY });
+    const service = createService({
+      db: world.db,
+      credentials: withSessionFallback(world.credentials),
+      fetch,
+      owner: DEAD_OWNER,
+      runOptions: { pacing: false },
+    });
+    await call(service, 'accounts.add', {
+      provider: 'sorted-pro',
+      name: 'Sorted',
+      baseUrl: sim.url,
+      secret: SORTED_DEFAULT_API_KEY,
+    });
     const first = Array.from({ length: 20 }, (_, n) => sortedReference(90_000 + n));
     sim.sortedPro.add(first);
-    const a = await call<{ batchId: string }>(service, 'import.confirm', { source: { kind: 'text', fileName: null, text: first.join('\n') }, accounts: {} });
+    const a = await call<{ batchId: string }>(service, 'import.confirm', {
+      source: { kind: 'text', fileName: null, text: first.join('\n') },
+      accounts: {},
+    });
     if (!a.ok) throw new Error(a.error.message);
     await call(service, 'batch.start', { batchId: a.value.batchId });
     expect((await settle(service, a.value.batchId)).counts.succeeded).toBe(20);
@@ -53,12 +68,19 @@ describe('a full disk', () => {
     // A second batch is queued, then the disk fills up.
     const second = Array.from({ length: 300 }, (_, n) => sortedReference(91_000 + n));
     sim.sortedPro.add(second);
-    const b = await call<{ batchId: string }>(service, 'import.confirm', { source: { kind: 'text', fileName: null, text: second.join('\n') }, accounts: {} });
+    const b = await call<{ batchId: string }>(service, 'import.confirm', {
+      source: { kind: 'text', fileName: null, text: second.join('\n') },
+      accounts: {},
+    });
     if (!b.ok) throw new Error(b.error.message);
     world.db.pragma(`max_page_count = ${world.db.pragma('page_count', { simple: true }) as number}`);
 
     const refused = await call(service, 'import.confirm', {
-      source: { kind: 'text', fileName: null, text: Array.from({ length: 5000 }, (_, n) => sortedReference(95_000 + n)).join('\n') },
+      source: {
+        kind: 'text',
+        fileName: null,
+        text: Array.from({ length: 5000 }, (_, n) => sortedReference(95_000 + n)).join('\n'),
+      },
       accounts: {},
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'database_unavailable', message: expect.stringMatching(/full/) } });
@@ -78,7 +100,13 @@ describe('a full disk', () => {
 
     // Space is freed and the app starts again: the dead process's claims come back, the batch finishes.
     world.db.pragma('max_page_count = 1073741823');
-    const again = createService({ db: world.db, credentials: withSessionFallback(world.credentials), fetch, owner: 'app-after-restart', runOptions: { pacing: false } });
+    const again = createService({
+      db: world.db,
+      credentials: withSessionFallback(world.credentials),
+      fetch,
+      owner: 'app-after-restart',
+      runOptions: { pacing: false },
+    });
     try {
       again.resumeWaiting();
       const done = await settle(again, b.value.batchId);

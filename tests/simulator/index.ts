@@ -1,6 +1,8 @@
 // The carrier simulator's public surface for tests, the demo script and benchmarks.
 export { startSimulator, jsonResponse } from './server';
 export type { Simulator, SimulatorOptions, LoggedRequest, SimRequest, SimResponse, ProviderHandler } from './server';
+export { FAULT_KINDS, mulberry32, providerError } from './faults';
+export type { FaultKind, FaultRule, FaultRules, FaultControl, ApplicableFault } from './faults';
 export {
   ElectioState,
   electioReference,

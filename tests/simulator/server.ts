@@ -1,9 +1,11 @@
 // The carrier simulator's core: a real HTTP server on 127.0.0.1 that logs every request and hands it to
 // one handler per provider (Electio, Sorted PRO and Sendcloud, each in its own module). Every provider's paths
-// hang from the simulator's root URL, exactly as they hang from the real API roots.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// hang from the simulator's root URL, exactly as they hang from the real API roots. Faults (`sim.faults`, see
+// faults.ts) are decided before any handler runs; `goOffline`/`goOnline` take the listener down and back up.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElectioState } from './electio';
+import { faultAnswer, SimFaults, type FaultControl, type FaultKind } from './faults';
 import { SendcloudState, type SendcloudOptions } from './sendcloud';
 import { SortedProState } from './sorted-pro';
 
@@ -34,6 +36,12 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   body: string;
   receivedAt: number;
+  /** The fault injected into this request, if any (see `sim.faults`). */
+  fault?: FaultKind;
+  /** The status answered; undefined while unanswered and for requests that never get one (reset, hang). */
+  status?: number;
+  /** When the answer (for `slowBody`, its last byte) was sent. */
+  answeredAt?: number;
 }
 
 export interface SimulatorOptions {
@@ -53,9 +61,19 @@ export interface Simulator {
   sortedPro: SortedProState;
   sendcloud: SendcloudState;
   requests: LoggedRequest[];
+  /** Fault injection: `set(rules)`, `clear()`, `counts()`, `hanging()` (see faults.ts). */
+  faults: FaultControl;
   count(filter?: { method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
   clearLog(): void;
+  /**
+   * Stops listening and destroys every open connection (including hanging ones), so new connections are refused
+   * (ECONNREFUSED); all provider state, the log and the fault rules are kept.
+   */
+  goOffline(): Promise<void>;
+  /** Listens again on the same port (retrying briefly while it is still in use), so `url` works again. */
+  goOnline(): Promise<void>;
+  isOnline(): boolean;
   close(): Promise<void>;
 }
 
@@ -97,6 +115,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     (request) => sendcloud.handle(request),
   ];
   const requests: LoggedRequest[] = [];
+  const faults = new SimFaults();
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = options.latencyMs ?? 0;
 
@@ -135,26 +154,57 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const { logged, request } = toRequest(raw, Buffer.concat(chunks).toString('utf8'));
     requests.push(logged);
+    const fault = faults.decide(logged.method, logged.path, logged.body);
+    if (fault !== undefined) logged.fault = fault.kind;
     // State changes on arrival and only the answer waits: a client that times out during the latency
-    // meets the realistic case where its cancel did happen ("already cancelled" on retry).
-    const answer = route(request, logged);
+    // meets the realistic case where its cancel did happen ("already cancelled" on retry). A faulted request
+    // reaches the provider only when the fault says so (slow bodies, and "applied, then the answer was lost").
+    const answer = fault === undefined || fault.apply ? route(request, logged) : undefined;
+    if (fault?.kind === 'hang') {
+      faults.hang(res, fault.rule.hangMaxMs ?? 120_000);
+      return;
+    }
     if (latencyMs > 0) await delay(latencyMs);
     if (res.destroyed) return;
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+    if (fault?.kind === 'reset') {
+      faults.reset(res, fault.rule.resetStyle);
+      return;
+    }
+    const final = fault === undefined ? answer : faultAnswer(fault, logged.path, answer);
+    if (final === undefined) throw new Error('unreachable: an unfaulted request always has an answer');
+    logged.status = final.status;
+    if (fault?.kind === 'slowBody') {
+      faults.dribble(res, final, fault.rule.slowBodyMs ?? 2000, () => {
+        logged.answeredAt = Date.now();
+      });
+      return;
+    }
+    logged.answeredAt = Date.now();
+    res.writeHead(final.status, final.headers);
+    res.end(final.body);
   }
 
   const server = createServer((raw, res) => void serve(raw, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, 0);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   sortedPro.baseUrl = url;
+
+  let online = true;
+  let closed = false;
+  // goOffline, goOnline and close run one at a time, in call order.
+  let transitions: Promise<void> = Promise.resolve();
+  const transition = (step: () => Promise<void>): Promise<void> => {
+    const next = transitions.then(step);
+    transitions = next.catch(() => undefined);
+    return next;
+  };
+  const stopListening = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      faults.destroyAll();
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections(); // keep-alive and in-flight sockets would otherwise hold close() open
+    });
 
   let closing: Promise<void> | undefined;
   return {
@@ -163,6 +213,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sortedPro,
     sendcloud,
     requests,
+    faults,
     count: (filter = {}) =>
       requests.filter(
         (r) =>
@@ -175,14 +226,50 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearLog: () => {
       requests.length = 0; // in place, so callers holding `requests` see the cleared log
     },
+    goOffline: () =>
+      transition(async () => {
+        if (closed) throw new Error('The simulator is closed');
+        if (!online) return;
+        online = false;
+        await stopListening();
+      }),
+    goOnline: () =>
+      transition(async () => {
+        if (closed) throw new Error('The simulator is closed');
+        if (online) return;
+        await listen(server, port, 100);
+        online = true;
+      }),
+    isOnline: () => online && !closed,
     close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
+      closing ??= transition(async () => {
+        closed = true;
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+        faults.clear();
+        if (online) await stopListening();
+        else faults.destroyAll();
       });
       return closing;
     },
   };
+}
+
+/** Listens on 127.0.0.1:`port`, retrying every 50 ms up to `retries` times while the port is in use. */
+async function listen(server: Server, port: number, retries: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }

@@ -14,7 +14,9 @@ let db: Db;
 beforeEach(() => {
   dir = tempDir();
   db = openDatabase(dir.path);
-  db.prepare("INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'sendcloud', 'https://x', 0, 0)").run();
+  db.prepare(
+    "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'sendcloud', 'https://x', 0, 0)",
+  ).run();
 });
 afterEach(() => {
   db.close();

@@ -7,7 +7,7 @@ import type { Reason } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
-import { commonOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -36,7 +36,7 @@ export function electioClient(options: ElectioOptions): ProviderClient {
       result.kind === 'failure'
         ? transportOutcome(result)
         : result.status >= 200 && result.status < 300
-          ? succeeded('cancelled', CANCELLED_MESSAGE, result.status)
+          ? (garbledOutcome(result, 'Electio') ?? succeeded('cancelled', CANCELLED_MESSAGE, result.status))
           : errorOutcome(result, now());
     return { outcome, requests: [{ ...record, message: outcome.message }] };
   }

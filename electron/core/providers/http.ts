@@ -19,6 +19,8 @@ export interface HttpAnswer {
   text: string;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** The provider said JSON but sent something that is not: an answer that cannot be trusted. */
+  malformed: boolean;
 }
 
 export interface HttpFailure {
@@ -51,7 +53,16 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
           redirect: 'error',
         });
         const text = await readText(response);
-        return { kind: 'answer', status: response.status, headers: response.headers, text, json: parseJson(text) };
+        const json = parseJson(text);
+        const saysJson = /json/i.test(response.headers.get('content-type') ?? '');
+        return {
+          kind: 'answer',
+          status: response.status,
+          headers: response.headers,
+          text,
+          json,
+          malformed: saysJson && text.trim() !== '' && json === undefined,
+        };
       } catch (error) {
         return toFailure(error, controller.signal.aborted, timeoutMs);
       } finally {

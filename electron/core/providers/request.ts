@@ -35,6 +35,21 @@ export function transportOutcome(result: Exclude<HttpResult, HttpAnswer>): Outco
 }
 
 /**
+ * A success whose body is not the JSON it claims to be: did it happen or not? Ask again later; a
+ * repeated cancel is answered "already cancelled" if it did. Undefined for a trustworthy answer.
+ */
+export function garbledOutcome(answer: HttpAnswer, providerName: string): Outcome | undefined {
+  if (!answer.malformed) return undefined;
+  return {
+    kind: 'retry',
+    reason: 'provider_error',
+    message: `${providerName} answered HTTP ${answer.status} with a body that is not valid JSON.`,
+    httpStatus: answer.status,
+    maybeSent: true,
+  };
+}
+
+/**
  * The outcome every provider gives these statuses, or undefined for the client to decide.
  * `rateLimitNeedsRetryAfter`: Sorted's 429 means "rule conflict" unless it says when to come back.
  */

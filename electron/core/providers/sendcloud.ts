@@ -8,7 +8,7 @@
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
 import type { SendcloudAuth } from './sendcloud-auth';
 
 export interface SendcloudOptions {
@@ -71,6 +71,8 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
+    const garbled = garbledOutcome(result, 'Sendcloud');
+    if (garbled) return garbled;
     if (result.status >= 200 && result.status < 300) return succeeded('removed', REMOVED, result.status);
     const message = v2Message(result);
     const common = commonOutcome(result, message, 'Sendcloud', now());
@@ -98,6 +100,8 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
+    const garbled = garbledOutcome(result, 'Sendcloud');
+    if (garbled) return garbled;
     const message = byParcel ? v2Message(result) : v3Message(result);
     if (result.status === 202) return pending(message, 202);
     if (result.status >= 200 && result.status < 300) return succeeded('cancelled', message, result.status);

@@ -8,7 +8,7 @@ import type { ApiLink } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
 
 export interface SortedProOptions {
   http: Http;
@@ -40,6 +40,8 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
     const { result, record } = await request('PUT', `/shipments/${segment(item.reference)}/cancel`);
     records.push(record);
     if (result.kind === 'failure') return transportOutcome(result);
+    const garbled = garbledOutcome(result, 'Sorted PRO');
+    if (garbled) return garbled;
     const message = bodyMessage(result);
     if (result.status === 202)
       return pending(message ?? `Sorted accepted the cancellation of ${item.reference} and will finish it later.`, 202);
@@ -71,6 +73,8 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
       message: `Cancelled, but not deleted yet: ${outcome.message}`,
     });
     if (result.kind === 'failure') return cancelledButNot(transportOutcome(result));
+    const garbled = garbledOutcome(result, 'Sorted PRO');
+    if (garbled) return cancelledButNot(garbled);
     const message = bodyMessage(result);
     if (result.status >= 200 && result.status < 300) {
       return { ...succeeded('deleted', `Cancelled and deleted. ${message ?? ''}`.trim(), result.status), step: 'cancelled' };

@@ -138,13 +138,26 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     interrupt?.();
   });
 
-  const report = () => deps.onStatus?.({ offline: [...offline.values()].map(({ accountId, accountName, since, message }) => ({ accountId, accountName, since, message })) });
+  const report = () =>
+    deps.onStatus?.({
+      offline: [...offline.values()].map(({ accountId, accountName, since, message }) => ({
+        accountId,
+        accountName,
+        since,
+        message,
+      })),
+    });
 
   /** Takes this account's items out of the local buffer and back to the queue, as they were. */
   const giveBack = (accountId: string) => {
     const mine = buffer.filter((item) => item.accountId === accountId);
     buffer = buffer.filter((item) => item.accountId !== accountId);
-    if (mine.length) releaseClaims(db, mine.map((item) => item.id), owner);
+    if (mine.length)
+      releaseClaims(
+        db,
+        mine.map((item) => item.id),
+        owner,
+      );
   };
 
   const hold = (accountId: string, accountName: string, message: string) => {
@@ -156,7 +169,14 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     const at = now();
     const known = offline.get(account.id);
     const backoffMs = known ? Math.min(options.probeCapMs, known.backoffMs * 2) : options.probeBaseMs;
-    offline.set(account.id, { accountId: account.id, accountName: account.name, since: known?.since ?? at, message, backoffMs, probeAt: at + backoffMs });
+    offline.set(account.id, {
+      accountId: account.id,
+      accountName: account.name,
+      since: known?.since ?? at,
+      message,
+      backoffMs,
+      probeAt: at + backoffMs,
+    });
     giveBack(account.id);
     if (!known) report();
   };
@@ -173,7 +193,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         if (!account) throw new AppError('account_needs_attention', 'The account of these items was removed.');
         const secret = await deps.credentials.get(account.id);
         if (!secret) {
-          throw new AppError('account_needs_attention', `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`);
+          throw new AppError(
+            'account_needs_attention',
+            `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`,
+          );
         }
         const pace = accountPace(db, account.id, {
           perMinute: options.pacing ? ratePerMinute(account) : Infinity,
@@ -190,13 +213,18 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
 
   const excluded = () => {
     const at = now();
-    return [...held.keys(), ...[...offline.values()].filter((account) => account.probeAt > at).map((account) => account.accountId)];
+    return [
+      ...held.keys(),
+      ...[...offline.values()].filter((account) => account.probeAt > at).map((account) => account.accountId),
+    ];
   };
 
   // Claims go in blocks (one transaction for many items); a block fills Electio's lists when the
   // batch has Electio items, and stays small otherwise so paced items are not held long.
   const hasBulk = db
-    .prepare("SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1")
+    .prepare(
+      "SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1",
+    )
     .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
   const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 4));
   const refill = () => {
@@ -235,13 +263,21 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       sender = await senderFor(first.accountId);
     } catch (error) {
       const account = getAccount(db, first.accountId);
-      releaseClaims(db, chunk.map((item) => item.id), owner);
+      releaseClaims(
+        db,
+        chunk.map((item) => item.id),
+        owner,
+      );
       hold(first.accountId, account?.name ?? first.accountId, describeError(error));
       return;
     }
     await sender.pace.take();
     if (signal?.aborted || held.has(sender.account.id)) {
-      releaseClaims(db, chunk.map((item) => item.id), owner);
+      releaseClaims(
+        db,
+        chunk.map((item) => item.id),
+        owner,
+      );
       return;
     }
     let answers: Map<number, Answer>;
@@ -251,7 +287,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       // A bug or an unexpected answer shape must not leave items stuck in flight.
       const message = `Unexpected problem: ${describeError(error)}`;
       answers = new Map(
-        chunk.map((item) => [item.id, { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] }]),
+        chunk.map((item) => [
+          item.id,
+          { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] },
+        ]),
       );
     }
     const at = now();
@@ -266,7 +305,12 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     else cameBack(sender.account.id);
     const refused = outcomes.find((outcome) => outcome.kind === 'account');
     if (refused) hold(sender.account.id, sender.account.name, refused.message);
-    const waitFor = Math.max(0, ...outcomes.map((outcome) => (outcome.kind === 'retry' && outcome.reason === 'rate_limited' ? (outcome.retryAfterMs ?? 0) : 0)));
+    const waitFor = Math.max(
+      0,
+      ...outcomes.map((outcome) =>
+        outcome.kind === 'retry' && outcome.reason === 'rate_limited' ? (outcome.retryAfterMs ?? 0) : 0,
+      ),
+    );
     if (waitFor > 0) sender.pace.holdUntil(at + Math.min(waitFor, options.retryAfterCapMs));
     writer.add(updates);
   };
@@ -290,9 +334,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         continue;
       }
       writer.flush();
-      const due = [nextDueAt(db, batchId, [...held.keys(), ...offline.keys()]), ...[...offline.values()].map((account) => account.probeAt)].filter(
-        (at): at is number => at !== null,
-      );
+      const due = [
+        nextDueAt(db, batchId, [...held.keys(), ...offline.keys()]),
+        ...[...offline.values()].map((account) => account.probeAt),
+      ].filter((at): at is number => at !== null);
       if (due.length === 0) break;
       await sleep(Math.max(0, Math.min(...due) - now()));
     }
@@ -301,7 +346,12 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     unsubscribe?.();
     await Promise.allSettled(inFlight);
     try {
-      if (buffer.length) releaseClaims(db, buffer.map((item) => item.id), owner);
+      if (buffer.length)
+        releaseClaims(
+          db,
+          buffer.map((item) => item.id),
+          owner,
+        );
     } catch {
       // The database refuses writes (disk full): these claims are released when the app next starts.
     }
@@ -315,7 +365,18 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
   const { outcome } = answer;
   if (outcome.kind === 'offline') {
     // Nothing reached the provider: the item waits for the connection and spends no attempt.
-    return { itemId: item.id, state: 'queued', reason: 'network', message: outcome.message, httpStatus: null, apiLinks: null, nextAttemptAt: 0, completedAt: null, attempt: null, step: outcome.step };
+    return {
+      itemId: item.id,
+      state: 'queued',
+      reason: 'network',
+      message: outcome.message,
+      httpStatus: null,
+      apiLinks: null,
+      nextAttemptAt: 0,
+      completedAt: null,
+      attempt: null,
+      step: outcome.step,
+    };
   }
   const attempt = {
     requests: answer.requests,
@@ -324,7 +385,14 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
   };
   const base = { itemId: item.id, message: outcome.message, httpStatus: outcome.httpStatus, attempt, step: outcome.step };
   if (outcome.kind === 'final') {
-    return { ...base, state: outcome.state, reason: outcome.reason, apiLinks: outcome.apiLinks, nextAttemptAt: 0, completedAt: at };
+    return {
+      ...base,
+      state: outcome.state,
+      reason: outcome.reason,
+      apiLinks: outcome.apiLinks,
+      nextAttemptAt: 0,
+      completedAt: at,
+    };
   }
   if (outcome.kind === 'account') {
     // The account needs the clerk (key refused, integration unknown): the item waits in the queue.
@@ -334,9 +402,26 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
   const maybeSent = outcome.maybeSent ?? false;
   if (item.attempts + 1 >= options.maxAttempts) {
     const message = `${outcome.message} (gave up after ${item.attempts + 1} attempts)`;
-    return { ...base, message, maybeSent, state: 'failed', reason: outcome.reason, apiLinks: null, nextAttemptAt: 0, completedAt: at };
+    return {
+      ...base,
+      message,
+      maybeSent,
+      state: 'failed',
+      reason: outcome.reason,
+      apiLinks: null,
+      nextAttemptAt: 0,
+      completedAt: at,
+    };
   }
   const backoff = random() * Math.min(options.backoffCapMs, options.backoffBaseMs * 2 ** item.attempts);
   const wait = Math.max(backoff, Math.min(outcome.retryAfterMs ?? 0, options.retryAfterCapMs));
-  return { ...base, maybeSent, state: 'queued', reason: outcome.reason, apiLinks: null, nextAttemptAt: at + wait, completedAt: null };
+  return {
+    ...base,
+    maybeSent,
+    state: 'queued',
+    reason: outcome.reason,
+    apiLinks: null,
+    nextAttemptAt: at + wait,
+    completedAt: null,
+  };
 }

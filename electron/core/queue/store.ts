@@ -129,16 +129,20 @@ export function releaseAbandonedClaims(db: Db, now: number, isAlive: (claimer: s
     `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL, maybe_sent = 1
      WHERE state = 'in_flight' AND claimed_by IS ?`,
   );
-  return db.transaction(() => {
-    const claimers = db
-      .prepare(`SELECT claimed_by AS claimer, MAX(lease_until) AS lease FROM items WHERE state = 'in_flight' GROUP BY claimed_by`)
-      .all() as { claimer: string | null; lease: number | null }[];
-    let released = 0;
-    for (const { claimer, lease } of claimers) {
-      if (claimer === null || (lease ?? 0) < now || !isAlive(claimer)) released += release.run(claimer).changes;
-    }
-    return released;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const claimers = db
+        .prepare(
+          `SELECT claimed_by AS claimer, MAX(lease_until) AS lease FROM items WHERE state = 'in_flight' GROUP BY claimed_by`,
+        )
+        .all() as { claimer: string | null; lease: number | null }[];
+      let released = 0;
+      for (const { claimer, lease } of claimers) {
+        if (claimer === null || (lease ?? 0) < now || !isAlive(claimer)) released += release.run(claimer).changes;
+      }
+      return released;
+    })
+    .immediate();
 }
 
 export function setPaused(db: Db, batchId: string, paused: boolean): void {
