@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'keytar', 'undici'],
+  external: ['better-sqlite3', 'keytar', 'undici', 'read-excel-file'],
   define: { BULK_CANCEL_VERSION: JSON.stringify(version) },
   banner: { js: "import { createRequire as __bcRequire } from 'node:module'; const require = __bcRequire(import.meta.url);" },
   logLevel: 'warning',

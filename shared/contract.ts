@@ -72,6 +72,8 @@ export const ImportSource = z.discriminatedUnion('kind', [
     kind: z.literal('bytes'),
     fileName: z.string().max(1000).nullable(),
     base64: z.string().max(MAX_IMPORT_BASE64),
+    /** For a workbook: the sheet to read (else the first). */
+    sheet: z.string().max(200).optional(),
   }),
 ]);
 export type ImportSource = z.infer<typeof ImportSource>;
@@ -102,6 +104,8 @@ export const ImportPreview = z.object({
     }),
   ),
   notes: z.array(z.string()),
+  /** A workbook's sheets (empty for text): the clerk may pick another one. */
+  sheets: z.array(z.string()),
   /** References already cancelled by an earlier batch: sending them again is usually a mistake. */
   alreadyDone: z.object({
     total: z.number().int(),
@@ -150,6 +154,49 @@ export const AttemptView = z.object({
 export type AttemptView = z.infer<typeof AttemptView>;
 
 export const ResultRow = ResultRecord.extend({ id: z.number().int() });
+
+/** What the clerk filtered the results table by; exports use the same filter. */
+export const ResultFilter = z
+  .object({
+    states: z.array(ItemState).optional(),
+    reasons: z.array(Reason).optional(),
+    providers: z.array(ProviderId).optional(),
+    accounts: z.array(z.string().max(100)).max(1000).optional(),
+    /** Free text, matched case-insensitively in the reference, message and account. */
+    search: z.string().max(200).optional(),
+  })
+  .strict();
+export type ResultFilter = z.infer<typeof ResultFilter>;
+
+export const HistoryBatch = z.object({
+  id: Id,
+  sourceName: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  machine: z.string().nullable(),
+  accounts: z.array(z.string()),
+  action: Action,
+  total: z.number().int(),
+  counts: StateCounts,
+  /** `sending`: items being sent or waiting; `paused`; `finished`: every item final. */
+  state: z.enum(['sending', 'paused', 'finished']),
+});
+export type HistoryBatch = z.infer<typeof HistoryBatch>;
+
+export const ReferenceHit = z.object({
+  batchId: Id,
+  sourceName: z.string().nullable(),
+  createdAt: z.string(),
+  itemId: z.number().int(),
+  reference: z.string(),
+  provider: ProviderId,
+  account: z.string(),
+  state: ItemState,
+  reason: Reason.nullable(),
+  message: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type ReferenceHit = z.infer<typeof ReferenceHit>;
 export type ResultRow = z.infer<typeof ResultRow>;
 
 export const ImportCreated = z.object({
@@ -223,6 +270,35 @@ export const channels = {
     request: z.object({ batchId: Id, states: z.array(ItemState).optional(), reasons: z.array(Reason).optional() }).strict(),
     response: z.array(ResultRow),
   },
+  /** Writes the batch's results (all, or as filtered on screen) to a file the clerk chooses. */
+  'results.export': {
+    request: z.object({ batchId: Id, format: z.enum(['csv', 'json']), filter: ResultFilter.optional() }).strict(),
+    /** `path` is null when the clerk cancelled the save dialog. */
+    response: z.object({ path: z.string().nullable(), items: z.number().int() }),
+  },
+  /** Past batches, newest first; `reference` finds the batches that hold a reference (exact, or as a prefix). */
+  'history.list': {
+    request: z
+      .object({
+        reference: z.string().trim().max(200).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    response: z.object({ batches: z.array(HistoryBatch), total: z.number().int() }),
+  },
+  /** Where a reference went, across every batch: "was shipment X cancelled, when, in which batch, by which account?" */
+  'history.findReference': {
+    request: z.object({ reference: z.string().trim().min(1).max(200) }).strict(),
+    response: z.array(ReferenceHit),
+  },
+  /** Deletes a finished batch's history (refused while any of its items wait or are being sent). */
+  'batch.delete': { request: z.object({ batchId: Id }).strict(), response: z.object({ deleted: z.literal(true) }) },
+  /** What the window remembers between runs (the last screen). */
+  'ui.state': {
+    request: z.object({ lastScreen: z.string().max(40).optional() }).strict(),
+    response: z.object({ lastScreen: z.string().nullable() }),
+  },
 } as const;
 
 export type Channels = typeof channels;
@@ -238,6 +314,8 @@ export function isChannel(name: unknown): name is Channel {
 /** Events main pushes to the renderer. */
 export const events = {
   'batch.progress': BatchSummary,
+  /** A batch has no item left to send (every item final): the app may tell the clerk. */
+  'batch.finished': BatchSummary,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -28,8 +28,7 @@ import {
 import { keychainStore, type CredentialStore } from '../core/credentials/store';
 import { DATABASE_FILE, databaseError, openDatabase, type Db } from '../core/db/open';
 import { AppError, describeError, isAppError } from '../core/errors';
-import { decodeBytes } from '../core/import/decode';
-import { planImport, queueImport, routeEntries, type AccountChoices, type Routing } from '../core/import/source';
+import { planImport, queueImport, readFile, routeEntries, type AccountChoices, type Routing } from '../core/import/source';
 import { batchOrigin } from '../core/origin';
 import { defaultDataDir } from '../core/paths';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
@@ -370,7 +369,7 @@ async function importFile({ db, out, values, positionals }: Context): Promise<nu
   }
   // References are read only as providers that have an account (and only as --provider's, if given).
   const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
-  const plan = planImport(decodeBytes(bytes), { providers, action });
+  const plan = planImport(await readFile(bytes), { providers, action });
   checkRouting(routeEntries(plan, accounts, choices, action));
   const queued = queueImport(db, plan, {
     sourceName: file === '-' ? null : file,

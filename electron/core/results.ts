@@ -4,14 +4,9 @@
  * open in a spreadsheet (formula-looking cells are made inert).
  */
 import Papa from 'papaparse';
-import type { AttemptView, ImportPreview, ResultRow } from '../../shared/contract';
+import type { AttemptView, ImportPreview, ResultFilter, ResultRow } from '../../shared/contract';
 import type { Action, ApiLink, ItemState, ProviderId, Reason } from '../../shared/domain';
 import type { Db } from './db/open';
-
-export interface ResultFilter {
-  states?: readonly ItemState[] | undefined;
-  reasons?: readonly Reason[] | undefined;
-}
 
 interface ItemRow {
   id: number;
@@ -37,9 +32,19 @@ export function listResults(db: Db, batchId: string, filter: ResultFilter = {}):
        WHERE i.batch_id = ?
          AND (? IS NULL OR i.state IN (SELECT value FROM json_each(?)))
          AND (? IS NULL OR i.reason IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR i.provider IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR a.name IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0)
        ORDER BY i.seq`,
     )
-    .all(batchId, ...jsonList(filter.states), ...jsonList(filter.reasons)) as ItemRow[];
+    .all(
+      batchId,
+      ...jsonList(filter.states),
+      ...jsonList(filter.reasons),
+      ...jsonList(filter.providers),
+      ...jsonList(filter.accounts),
+      ...(filter.search?.trim() ? [filter.search.trim(), filter.search.trim()] : [null, null]),
+    ) as ItemRow[];
   return rows.map(toResult);
 }
 
@@ -97,6 +102,14 @@ export function resultsToCsv(results: readonly ResultRow[]): string {
 /** The records without the table's row id: what the CLI prints and exports contain. */
 export function toRecords(results: readonly ResultRow[]): Omit<ResultRow, 'id'>[] {
   return results.map(({ id: _id, ...record }) => record);
+}
+
+/**
+ * An export file a clerk opens in a spreadsheet or hands to a script: CSV with a UTF-8 BOM (so
+ * spreadsheets read accents right) and inert formula-looking cells, or the provider-style JSON array.
+ */
+export function exportFile(results: readonly ResultRow[], format: 'csv' | 'json'): string {
+  return format === 'csv' ? `\uFEFF${resultsToCsv(results)}` : `${JSON.stringify(toRecords(results), null, 2)}\n`;
 }
 
 /** Every request made for an item, oldest first: its time, status, duration and what it meant. */

@@ -3,6 +3,7 @@
  * Electron main process, the browser end-to-end tests and anything else that needs the app's
  * behaviour use this one object; it never imports Electron.
  */
+import { writeFile } from 'node:fs/promises';
 import type {
   AccountView,
   BatchSummary,
@@ -25,7 +26,9 @@ import type { FetchLike } from './providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
 import { isClaimerAlive } from './queue/claimer';
 import { batchCounts, batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
-import { alreadySucceeded, listAttempts, listResults } from './results';
+import { alreadySucceeded, exportFile, listAttempts, listResults } from './results';
+import { deleteBatch, findReference, listBatches } from './history';
+import { readSetting, writeSetting } from './settings';
 
 export interface ServiceDeps {
   db: Db;
@@ -35,6 +38,8 @@ export interface ServiceDeps {
   now?: () => number;
   random?: () => number;
   runOptions?: Partial<RunOptions>;
+  /** Asks the clerk where to save an export (the native save dialog in the app); null = cancelled. */
+  chooseExportPath?: (suggestedName: string) => Promise<string | null>;
 }
 
 export type Handlers = { [C in Channel]: (request: Request<C>) => Promise<Response<C>> };
@@ -134,7 +139,9 @@ export function createService(deps: ServiceDeps): AppService {
       .then(() => {
         running.delete(batchId);
         offline.delete(batchId);
-        emit('batch.progress', summary(batchId));
+        const last = summary(batchId);
+        emit('batch.progress', last);
+        if (last.counts.queued + last.counts.in_flight === 0) emit('batch.finished', last);
       });
     running.set(batchId, { done, abort });
   };
@@ -150,7 +157,7 @@ export function createService(deps: ServiceDeps): AppService {
     },
     'import.preview': async ({ source, action }) => {
       const accounts = await handlers['accounts.list']({});
-      const plan = planImport(readSource(source), { providers: providersWithAccounts(accounts), action });
+      const plan = planImport(await readSource(source), { providers: providersWithAccounts(accounts), action });
       return {
         fileName: source.fileName,
         encoding: plan.encoding,
@@ -165,11 +172,12 @@ export function createService(deps: ServiceDeps): AppService {
         provider: plan.provider,
         groups: groupsOf(plan.entries, accounts),
         notes: plan.notes,
+        sheets: plan.sheets,
         alreadyDone: alreadySucceeded(db, plan.entries),
       };
     },
     'import.confirm': async ({ source, action = 'cancel', accounts: choices }) => {
-      const plan = planImport(readSource(source), { providers: providersWithAccounts(listAccounts(db)), action });
+      const plan = planImport(await readSource(source), { providers: providersWithAccounts(listAccounts(db)), action });
       const queued = queueImport(db, plan, {
         sourceName: source.fileName,
         action,
@@ -223,6 +231,35 @@ export function createService(deps: ServiceDeps): AppService {
     'batch.results': async ({ batchId, states, reasons }) => {
       summary(batchId);
       return listResults(db, batchId, { states, reasons });
+    },
+    'results.export': async ({ batchId, format, filter }) => {
+      const batch = summary(batchId);
+      if (!deps.chooseExportPath) throw new AppError('invalid_request', 'Saving files is not available here.');
+      const rows = listResults(db, batchId, filter ?? {});
+      const base = (batch.sourceName ?? 'batch').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+      const path = await deps.chooseExportPath(`${base} results.${format}`);
+      if (path === null) return { path: null, items: rows.length };
+      try {
+        await writeFile(path, exportFile(rows, format), 'utf8');
+      } catch (error) {
+        throw new AppError(
+          'bad_input',
+          `The export could not be saved to ${path} (${(error as NodeJS.ErrnoException).code ?? describeError(error)}). Choose another place.`,
+        );
+      }
+      return { path, items: rows.length };
+    },
+    'history.list': async ({ reference, limit, offset }) => listBatches(db, { reference, limit, offset }),
+    'history.findReference': async ({ reference }) => findReference(db, reference),
+    'batch.delete': async ({ batchId }) => {
+      if (running.has(batchId))
+        throw new AppError('conflict', 'This batch is being sent right now. Stop it or let it finish, then delete its history.');
+      deleteBatch(db, batchId);
+      return { deleted: true };
+    },
+    'ui.state': async ({ lastScreen }) => {
+      if (lastScreen !== undefined) writeSetting(db, 'ui.lastScreen', lastScreen);
+      return { lastScreen: readSetting<string>(db, 'ui.lastScreen') ?? null };
     },
   };
 

@@ -5,7 +5,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  app,
+  dialog,
+  ipcMain,
+  net,
+  powerMonitor,
+  screen,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../shared/ipc';
 import { withSessionFallback } from '../core/credentials/session';
 import { keychainStore } from '../core/credentials/store';
@@ -14,13 +27,18 @@ import { dispatch } from '../core/dispatch';
 import { describeError } from '../core/errors';
 import { claimerName } from '../core/queue/claimer';
 import { createService, type AppService } from '../core/service';
+import { readSetting, writeSetting } from '../core/settings';
+import type { Db } from '../core/db/open';
+import { appMenu } from './menu';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security';
+import { restoreBounds } from './window-state';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 
 let window: BrowserWindow | null = null;
 let service: AppService | null = null;
+let openDb: Db | null = null;
 
 /** better-sqlite3 built for Electron by `npm start` (scripts/electron-native.mjs), when present. */
 function sqliteBinding(): string | undefined {
@@ -57,10 +75,13 @@ function harden(): void {
   });
 }
 
-function createWindow(): void {
+function createWindow(db: Db): void {
+  const bounds = restoreBounds(
+    readSetting(db, 'window.bounds'),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
   window = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    ...bounds,
     minWidth: 800,
     minHeight: 560,
     title: 'Bulk Cancel',
@@ -69,6 +90,9 @@ function createWindow(): void {
   });
   window.once('ready-to-show', () => window?.show());
   window.on('close', confirmQuit);
+  window.on('close', () => {
+    if (window && !window.isMinimized()) writeSetting(db, 'window.bounds', window.getNormalBounds());
+  });
   window.on('closed', () => {
     window = null;
   });
@@ -77,15 +101,23 @@ function createWindow(): void {
 
 async function start(): Promise<void> {
   harden();
+  Menu.setApplicationMenu(appMenu(process.platform));
   const dataDir = process.env.BULK_CANCEL_DATA_DIR ?? app.getPath('userData');
+  let db: Db;
   try {
     const binding = sqliteBinding();
-    const db = openDatabase(dataDir, binding ? { nativeBinding: binding } : {});
+    db = openDatabase(dataDir, binding ? { nativeBinding: binding } : {});
+    openDb = db;
     service = createService({
       db,
       credentials: withSessionFallback(keychainStore()),
       fetch: (url, init) => net.fetch(url, init),
       owner: claimerName('app'),
+      chooseExportPath: async (suggestedName) => {
+        const options = { defaultPath: join(app.getPath('documents'), suggestedName) };
+        const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return choice.canceled || !choice.filePath ? null : choice.filePath;
+      },
     });
   } catch (error) {
     dialog.showErrorBox('Bulk Cancel cannot open its data', describeError(error));
@@ -102,10 +134,20 @@ async function start(): Promise<void> {
     }
     return dispatch(current.handlers, channel, payload);
   });
-  current.onEvent((name, payload) => window?.webContents.send(EVENT_CHANNEL, name, payload));
+  current.onEvent((name, payload) => {
+    window?.webContents.send(EVENT_CHANNEL, name, payload);
+    // A batch that finishes while the clerk works in another window is worth a desktop notification.
+    if (name === 'batch.finished' && !window?.isFocused() && Notification.isSupported()) {
+      const { counts, total } = payload;
+      new Notification({
+        title: 'Bulk Cancel: batch finished',
+        body: `${counts.succeeded} of ${total} succeeded, ${counts.failed} failed${counts.pending ? `, ${counts.pending} cancellation(s) queued by the provider` : ''}.`,
+      }).show();
+    }
+  });
   // A laptop that wakes up probes its offline accounts at once instead of waiting out the backoff.
   powerMonitor.on('resume', () => current.wake());
-  createWindow();
+  createWindow(db);
   current.resumeWaiting();
 }
 
@@ -138,7 +180,7 @@ if (!app.requestSingleInstanceLock()) {
     void service?.close().finally(() => app.quit());
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0 && service) createWindow();
+    if (BrowserWindow.getAllWindows().length === 0 && openDb) createWindow(openDb);
   });
   void app.whenReady().then(start);
 }

@@ -104,21 +104,26 @@ describe('decodeBytes', () => {
 });
 
 describe('readSource and planImport', () => {
-  it('takes pasted text as it is', () => {
-    const decoded = readSource({ kind: 'text', fileName: null, text: `${A}\n${B}` });
+  it('takes pasted text as it is', async () => {
+    const decoded = await readSource({ kind: 'text', fileName: null, text: `${A}\n${B}` });
     expect(decoded).toEqual({ text: `${A}\n${B}`, encoding: 'UTF-8', notes: [] });
   });
 
-  it('decodes a file sent as base64 bytes', () => {
+  it('decodes a file sent as base64 bytes', async () => {
     const base64 = Buffer.from(utf16(csv, 'le')).toString('base64');
-    const decoded = readSource({ kind: 'bytes', fileName: 'list.csv', base64 });
+    const decoded = await readSource({ kind: 'bytes', fileName: 'list.csv', base64 });
     expect(decoded.encoding).toBe('UTF-16LE');
-    expect(decoded.text).toBe(csv);
+    expect('text' in decoded && decoded.text).toBe(csv);
   });
 
-  it('refuses binary bytes sent as base64', () => {
+  it('refuses binary bytes sent as base64', async () => {
+    const base64 = Buffer.from([0x00, 0x01, 0x02, 0x03, 0x14, 0x00, 0x00, 0x00]).toString('base64');
+    await expect(readSource({ kind: 'bytes', fileName: 'list.bin', base64 })).rejects.toThrow(/binary/);
+  });
+
+  it('refuses a broken workbook with a sentence that says what to do', async () => {
     const base64 = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]).toString('base64');
-    expectAppError(() => readSource({ kind: 'bytes', fileName: 'list.xlsx', base64 }), 'bad_input', /binary/);
+    await expect(readSource({ kind: 'bytes', fileName: 'list.xlsx', base64 })).rejects.toThrow(/cannot be read.*save it again/);
   });
 
   it('plans an import with the parse, the encoding and the notes together', () => {

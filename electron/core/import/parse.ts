@@ -7,7 +7,7 @@ import type { RejectedRow } from '../../../shared/contract';
 import { PROVIDER_IDS, type Action, type ProviderId } from '../../../shared/domain';
 import { AppError, isAppError } from '../errors';
 import { findReferenceColumn, type ReferenceColumn } from './columns';
-import { readRecords } from './records';
+import { readRecords, type Records } from './records';
 import { checkReference } from './references';
 import { findRoutingColumns, providerFromCell, type RoutingColumns } from './routing';
 
@@ -39,9 +39,13 @@ export interface ParsedList {
 }
 
 export function parseList(text: string, options: ParseOptions = {}): ParsedList {
+  return parseTable(readRecords(text), options);
+}
+
+/** The same checks for rows that come from a CSV or from a spreadsheet's sheet. */
+export function parseTable({ records, delimiter, problems }: Records, options: ParseOptions = {}): ParsedList {
   const allowed = options.providers ?? PROVIDER_IDS;
   const action = options.action ?? 'cancel';
-  const { records, delimiter, problems } = readRecords(text);
   const isBlank = (record: readonly string[]) => record.every((cell) => cell.trim() === '');
   const firstIndex = records.findIndex((record) => !isBlank(record));
   if (firstIndex < 0) throw new AppError('bad_input', 'The list is empty: there are no references to import.');

@@ -9,20 +9,39 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { createBatch, type NewItem } from '../queue/store';
 import { decodeBase64, decodeBytes, type DecodedText } from './decode';
-import { parseList, type ParseOptions, type ParsedList } from './parse';
+import { parseList, parseTable, type ParseOptions, type ParsedList } from './parse';
+import { isXlsx, readSpreadsheet, type Table } from './spreadsheet';
 
-export function readSource(source: ImportSource): DecodedText {
+/** What the clerk gave, read: text to parse, or a spreadsheet's sheet already in rows. */
+export type Decoded = DecodedText | (Table & { encoding: string; notes: string[] });
+
+export async function readSource(source: ImportSource): Promise<Decoded> {
   if (source.kind === 'text') return { text: source.text, encoding: 'UTF-8', notes: [] };
-  return decodeBytes(decodeBase64(source.base64));
+  return readFile(decodeBase64(source.base64), source.sheet);
+}
+
+/** A file's bytes: an .xlsx workbook (first sheet, or the one named), else text in any encoding we read. */
+export async function readFile(bytes: Uint8Array, sheet?: string): Promise<Decoded> {
+  if (!isXlsx(bytes)) return decodeBytes(bytes);
+  const table = await readSpreadsheet(bytes, sheet);
+  const notes =
+    table.sheets.length > 1 ? [`Read the sheet "${table.sheet}" of ${table.sheets.length} (${table.sheets.join(', ')}).`] : [];
+  return { ...table, encoding: 'Excel workbook (.xlsx)', notes };
 }
 
 export interface ImportPlan extends ParsedList {
   encoding: string;
   notes: string[];
+  /** A workbook's sheets, to choose another one; empty for text. */
+  sheets: string[];
 }
 
-export function planImport(decoded: DecodedText, options: ParseOptions = {}): ImportPlan {
-  return { ...parseList(decoded.text, options), encoding: decoded.encoding, notes: decoded.notes };
+export function planImport(decoded: Decoded, options: ParseOptions = {}): ImportPlan {
+  const parsed =
+    'text' in decoded
+      ? parseList(decoded.text, options)
+      : parseTable({ records: decoded.records, delimiter: '', problems: new Map() }, options);
+  return { ...parsed, encoding: decoded.encoding, notes: decoded.notes, sheets: 'sheets' in decoded ? decoded.sheets : [] };
 }
 
 /** The account chosen for each provider, for rows that do not name their own. */

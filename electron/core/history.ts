@@ -1,0 +1,131 @@
+/**
+ * The history of every batch: who ran it, where, through which accounts, and how it ended; where a
+ * reference went across all batches; and deleting a finished batch's history.
+ */
+import type { HistoryBatch, ReferenceHit } from '../../shared/contract';
+import { emptyCounts, type Action, type ItemState, type ProviderId, type Reason } from '../../shared/domain';
+import type { Db } from './db/open';
+import { AppError } from './errors';
+
+interface BatchRow {
+  id: string;
+  source_name: string | null;
+  created_at: number;
+  created_by: string | null;
+  machine: string | null;
+  action: Action;
+  paused: number;
+}
+
+export function listBatches(
+  db: Db,
+  options: { reference?: string | undefined; limit?: number | undefined; offset?: number | undefined } = {},
+): { batches: HistoryBatch[]; total: number } {
+  const limit = options.limit ?? 100;
+  const offset = options.offset ?? 0;
+  const ids = options.reference ? batchesHolding(db, options.reference) : null;
+  const where = ids ? 'WHERE id IN (SELECT value FROM json_each(?))' : '';
+  const args = ids ? [JSON.stringify(ids)] : [];
+  const { total } = db.prepare(`SELECT COUNT(*) AS total FROM batches ${where}`).get(...args) as { total: number };
+  const rows = db
+    .prepare(
+      `SELECT id, source_name, created_at, created_by, machine, action, paused FROM batches ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+    )
+    .all(...args, limit, offset) as BatchRow[];
+  const countsOf = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_id = ? GROUP BY state');
+  const accountsOf = db.prepare(
+    'SELECT DISTINCT a.name FROM items i JOIN accounts a ON a.id = i.account_id WHERE i.batch_id = ? ORDER BY a.name COLLATE NOCASE',
+  );
+  const batches = rows.map((row): HistoryBatch => {
+    const counts = emptyCounts();
+    for (const { state, n } of countsOf.all(row.id) as { state: ItemState; n: number }[]) counts[state] = n;
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const waiting = counts.queued + counts.in_flight;
+    return {
+      id: row.id,
+      sourceName: row.source_name,
+      createdAt: new Date(row.created_at).toISOString(),
+      createdBy: row.created_by,
+      machine: row.machine,
+      accounts: (accountsOf.all(row.id) as { name: string }[]).map((a) => a.name),
+      action: row.action,
+      total,
+      counts,
+      state: waiting === 0 ? 'finished' : row.paused ? 'paused' : 'sending',
+    };
+  });
+  return { batches, total };
+}
+
+/** The spellings a clerk may type for a stored reference (Electio is stored upper-case, the others lower). */
+function spellings(reference: string): string[] {
+  const trimmed = reference.trim();
+  return [...new Set([trimmed, trimmed.toUpperCase(), trimmed.toLowerCase()])];
+}
+
+function batchesHolding(db: Db, reference: string): string[] {
+  return [...new Set(findReference(db, reference).map((hit) => hit.batchId))];
+}
+
+/** Every item of that reference, newest first: exact matches, or else those starting with it. Uses the reference index. */
+export function findReference(db: Db, reference: string, limit = 200): ReferenceHit[] {
+  const select = `SELECT i.id, i.batch_id, b.source_name, b.created_at, i.reference, i.provider, a.name AS account, i.state, i.reason,
+                         i.message, i.completed_at
+                  FROM items i JOIN batches b ON b.id = i.batch_id LEFT JOIN accounts a ON a.id = i.account_id`;
+  const exact = db.prepare(`${select} WHERE i.reference IN (SELECT value FROM json_each(?)) ORDER BY b.created_at DESC LIMIT ?`);
+  let rows = exact.all(JSON.stringify(spellings(reference)), limit) as HitRow[];
+  if (rows.length === 0) {
+    const prefix = db.prepare(
+      `${select} WHERE i.reference >= ? AND i.reference < ? ORDER BY i.reference, b.created_at DESC LIMIT ?`,
+    );
+    rows = spellings(reference)
+      .flatMap((start) => prefix.all(start, `${start}\uffff`, limit) as HitRow[])
+      .slice(0, limit);
+  }
+  return rows.map((row) => ({
+    batchId: row.batch_id,
+    sourceName: row.source_name,
+    createdAt: new Date(row.created_at).toISOString(),
+    itemId: row.id,
+    reference: row.reference,
+    provider: row.provider,
+    account: row.account ?? '(removed account)',
+    state: row.state,
+    reason: row.reason,
+    message: row.message ?? '',
+    completedAt: row.completed_at === null ? null : new Date(row.completed_at).toISOString(),
+  }));
+}
+
+interface HitRow {
+  id: number;
+  batch_id: string;
+  source_name: string | null;
+  created_at: number;
+  reference: string;
+  provider: ProviderId;
+  account: string | null;
+  state: ItemState;
+  reason: Reason | null;
+  message: string | null;
+  completed_at: number | null;
+}
+
+/** Deletes a batch's items and attempts, only once none of them waits or is being sent. */
+export function deleteBatch(db: Db, batchId: string): void {
+  db.transaction(() => {
+    const { waiting } = db
+      .prepare("SELECT COUNT(*) AS waiting FROM items WHERE batch_id = ? AND state IN ('queued', 'in_flight')")
+      .get(batchId) as {
+      waiting: number;
+    };
+    if (waiting > 0) {
+      throw new AppError(
+        'conflict',
+        `This batch still has ${waiting} item(s) waiting to be sent. Stop it or let it finish, then delete its history.`,
+      );
+    }
+    if (db.prepare('DELETE FROM batches WHERE id = ?').run(batchId).changes === 0)
+      throw new AppError('not_found', 'That batch does not exist.');
+  }).immediate();
+}
