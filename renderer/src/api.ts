@@ -51,9 +51,29 @@ export function onEvent<E extends EventName>(event: E, listener: (payload: Event
   return found.on(event, listener);
 }
 
-/** The sentence to show a clerk for anything thrown. */
+const FALLBACK = 'Something went wrong. Please try again.';
+
+/**
+ * The sentence to show a clerk for anything thrown: the message only, never a stack trace or a
+ * program's inner words (a message that is only a trace, or too long to read, becomes a plain one).
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  if (typeof error === 'string' && error) return error;
-  return 'Something went wrong. Please try again.';
+  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return clerkText(raw);
+}
+
+const TRACE_LINE = /^\s*at\s+\S|^\s*at\s*$|\(?(file|node|https?):\/\/\S+:\d+:\d+\)?/;
+
+export function clerkText(raw: string): string {
+  const lines = raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !TRACE_LINE.test(line));
+  // "Error invoking remote method 'x': Error: …" and "TypeError: …" prefixes say nothing to a clerk.
+  const text = lines
+    .join(' ')
+    .replace(/^Error invoking remote method '[^']*':\s*/, '')
+    .replace(/^(?:[A-Z][A-Za-z]*Error|Error):\s*/, '');
+  if (!text) return FALLBACK;
+  return text.length > 400 ? `${text.slice(0, 397)}…` : text;
 }

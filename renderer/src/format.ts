@@ -6,6 +6,11 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/** "1 row", "12,480 rows": like `plural`, with the number grouped for reading. */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+}
+
 /** The provider's everyday name: "Electio" from "Electio (Sorted PRO v1)". */
 export function providerName(provider: ProviderId): string {
   const label = PROVIDER_LABELS[provider];

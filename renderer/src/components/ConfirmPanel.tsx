@@ -1,8 +1,10 @@
 /**
  * The last step before anything is sent: per provider, the account its shipments go through (chosen
  * here when there are several), then in plain sentences how many shipments go through which account
- * and what that does. Cancelling cannot be undone, so it says so.
+ * and what that does. Cancelling cannot be undone, so it says so; a batch of more than
+ * LARGE_BATCH shipments also needs the clerk to tick "I checked this list" before the button works.
  */
+import { useState } from 'react';
 import type { ImportPreview } from '../../../shared/contract';
 import { actionDescription, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
 import { plural, providerName } from '../format';
@@ -21,7 +23,12 @@ interface Props {
   starting: boolean;
 }
 
+/** More shipments than this need an explicit second confirmation. */
+export const LARGE_BATCH = 1000;
+
 export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, onBack, onAddAccount, busy, starting }: Props) {
+  /** The number of shipments the clerk ticked "I checked this list" for; a new count asks again. */
+  const [checkedFor, setCheckedFor] = useState<number | null>(null);
   const back = (
     <button type="button" className="button" onClick={onBack} disabled={busy}>
       Back
@@ -38,6 +45,9 @@ export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, on
   }
 
   const plan = planRoutes(preview, action, choices);
+  const large = plan.routed > LARGE_BATCH;
+  const largeChecked = checkedFor === plan.routed;
+  const accountNames = [...new Set(plan.routes.map((route) => route.accountName))];
   const firstWithSelect = preview.groups.find((group) => hasSelect(group))?.provider;
 
   return (
@@ -96,7 +106,24 @@ export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, on
             above).
           </p>
         )}
-        {plan.routed > 0 && <p className="confirm-sentence">Cancelling cannot be undone.</p>}
+        {plan.routed > 0 && (
+          <p className="confirm-sentence" data-testid="confirm-sentence">
+            <strong>Cancelling cannot be undone.</strong> {plural(plan.routed, 'shipment')} will be sent through{' '}
+            {joinNames(accountNames)} as soon as you confirm.
+          </p>
+        )}
+        {large && plan.unchosen.length === 0 && (
+          <label className="confirm-large">
+            <input
+              type="checkbox"
+              data-testid="confirm-large"
+              checked={largeChecked}
+              onChange={(e) => setCheckedFor(e.target.checked ? plan.routed : null)}
+              disabled={busy}
+            />
+            <span>I checked this list: cancel all {plan.routed} shipments</span>
+          </label>
+        )}
       </div>
 
       <div className="actions">
@@ -105,14 +132,25 @@ export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, on
           className="button danger"
           data-testid="confirm-button"
           onClick={onConfirm}
-          disabled={busy || plan.routed === 0 || plan.unchosen.length > 0}
+          disabled={busy || plan.routed === 0 || plan.unchosen.length > 0 || (large && !largeChecked)}
+          aria-describedby={large && !largeChecked ? 'confirm-large-hint' : undefined}
         >
           {starting ? 'Starting…' : `Cancel ${plural(plan.routed, 'shipment')}`}
         </button>
         {back}
       </div>
+      {large && !largeChecked && plan.unchosen.length === 0 && (
+        <p className="muted small" id="confirm-large-hint">
+          This is a large batch: tick “I checked this list” above to enable the button.
+        </p>
+      )}
     </div>
   );
+}
+
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** A select is shown where rows without an account column need one and the provider has an account. */

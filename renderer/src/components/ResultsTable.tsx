@@ -1,28 +1,33 @@
 /**
- * Every item of a batch with its result, as a virtualized table: only the rows in view are in the
- * page, so tens of thousands of items scroll smoothly. Outcomes are words and symbols, not only colour;
- * the provider cell marks a Sendcloud label cancel (its tooltip says what the action does).
- * A row opens its attempts on click or Enter; arrow keys, Page Up/Down, Home and End move between rows
- * (one row at a time is in the tab order, so Tab leaves the table).
+ * Every item of a batch with its result, as a virtualized grid: only the rows in view are in the
+ * page, so 100,000 items scroll smoothly. Outcomes are words and symbols, not only colour; the
+ * provider cell marks a Sendcloud label cancel (its tooltip says what the action does).
+ *
+ * Column headers sort (ascending, descending, then back to import order). Rows are selected without
+ * checkboxes: a click selects one row and opens its attempts, Ctrl+click adds or removes a row,
+ * Shift+click selects a range; from the keyboard Space selects, Shift+arrows extend, Ctrl+A selects
+ * every row shown, Ctrl+C copies, Escape clears, Enter opens the attempts. Arrow keys, Page Up/Down,
+ * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ResultRow } from '../../../shared/contract';
 import { actionDescription, REASON_LABELS, type ItemState } from '../../../shared/domain';
 import { formatDateTime, providerName } from '../format';
+import type { Sort, SortKey } from '../resultFilters';
 
 const ROW_HEIGHT = 32;
 
-const COLUMNS: { name: string; title?: string; className: string }[] = [
-  { name: 'Reference', className: 'results-cell' },
-  { name: 'Provider', className: 'results-cell' },
-  { name: 'Account', className: 'results-cell' },
-  { name: 'Result', className: 'results-cell' },
-  { name: 'Reason', className: 'results-cell' },
-  { name: 'Message', className: 'results-cell' },
-  { name: 'HTTP', title: 'HTTP status', className: 'results-cell num' },
-  { name: 'Attempts', className: 'results-cell num' },
-  { name: 'Completed at', className: 'results-cell' },
+const COLUMNS: { key: SortKey; name: string; title?: string; numeric?: boolean }[] = [
+  { key: 'reference', name: 'Reference' },
+  { key: 'provider', name: 'Provider' },
+  { key: 'account', name: 'Account' },
+  { key: 'result', name: 'Result' },
+  { key: 'reason', name: 'Reason' },
+  { key: 'message', name: 'Message' },
+  { key: 'http', name: 'HTTP', title: 'HTTP status', numeric: true },
+  { key: 'attempts', name: 'Attempts', numeric: true },
+  { key: 'completed', name: 'Completed at' },
 ];
 
 const OUTCOME_WORDS: Record<ItemState, string> = {
@@ -34,13 +39,45 @@ const OUTCOME_WORDS: Record<ItemState, string> = {
   stopped: 'Stopped (not sent)',
 };
 
+/** A change of selection: the row ids now selected and the row a Shift range starts from. */
+export interface Selection {
+  ids: ReadonlySet<number>;
+  /** Row id the next Shift+click or Shift+arrow extends from. */
+  anchor: number | null;
+}
+
+export const NO_SELECTION: Selection = { ids: new Set(), anchor: null };
+
 interface Props {
   rows: readonly ResultRow[];
+  sort: Sort | null;
+  onSort: (sort: Sort | null) => void;
+  selection: Selection;
+  onSelect: (selection: Selection) => void;
+  /** The clerk pressed Ctrl+C in the table, on this row (copied when no row is selected). */
+  onCopy: (focused: ResultRow | null) => void;
   /** The clerk asked to see this row's attempts. */
   onOpen: (row: ResultRow) => void;
 }
 
-export function ResultsTable({ rows, onOpen }: Props) {
+/** Sort cycle per header: ascending, descending, then import order again. */
+function nextSort(current: Sort | null, key: SortKey): Sort | null {
+  if (!current || current.key !== key) return { key, direction: 'ascending' };
+  return current.direction === 'ascending' ? { key, direction: 'descending' } : null;
+}
+
+/** The ids of rows from index `from` to `to` (either order). */
+function rangeIds(rows: readonly ResultRow[], from: number, to: number): Set<number> {
+  const ids = new Set<number>();
+  const [start, end] = from <= to ? [from, to] : [to, from];
+  for (let i = start; i <= end; i++) {
+    const row = rows[i];
+    if (row) ids.add(row.id);
+  }
+  return ids;
+}
+
+export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const current = Math.min(active, Math.max(0, rows.length - 1));
@@ -69,20 +106,86 @@ export function ResultsTable({ rows, onOpen }: Props) {
     [virtualizer],
   );
 
-  const open = useCallback(
-    (index: number) => {
+  /** Where a Shift range starts: the anchor row if it is still shown, else the row given. */
+  const anchorIndex = useCallback(
+    (fallback: number) => {
+      if (selection.anchor === null) return fallback;
+      const found = rows.findIndex((row) => row.id === selection.anchor);
+      return found >= 0 ? found : fallback;
+    },
+    [rows, selection.anchor],
+  );
+
+  const clickRow = useCallback(
+    (index: number, event: MouseEvent<HTMLDivElement>) => {
       const row = rows[index];
       if (!row) return;
       setActive(index);
+      event.currentTarget.focus({ preventScroll: true });
+      const toggle = event.ctrlKey || event.metaKey;
+      if (event.shiftKey) {
+        const range = rangeIds(rows, anchorIndex(index), index);
+        if (toggle) for (const id of selection.ids) range.add(id);
+        onSelect({ ids: range, anchor: selection.anchor ?? row.id });
+        return;
+      }
+      if (toggle) {
+        const ids = new Set(selection.ids);
+        if (ids.has(row.id)) ids.delete(row.id);
+        else ids.add(row.id);
+        onSelect({ ids, anchor: row.id });
+        return;
+      }
+      // Selecting text in a row (to copy a message) is not a request to open it.
+      if (window.getSelection()?.toString()) return;
+      onSelect({ ids: new Set([row.id]), anchor: row.id });
       onOpen(row);
     },
-    [rows, onOpen],
+    [rows, selection, anchorIndex, onSelect, onOpen],
   );
 
   function keyDown(event: KeyboardEvent<HTMLDivElement>) {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-row-index]');
     if (!target) return;
     const index = Number(target.dataset.rowIndex);
+    const row = rows[index];
+    const command = event.ctrlKey || event.metaKey;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (command && key === 'a') {
+      event.preventDefault();
+      onSelect({ ids: new Set(rows.map((r) => r.id)), anchor: row?.id ?? null });
+      return;
+    }
+    if (command && key === 'c') {
+      // Text the clerk selected with the mouse is copied by the browser as usual.
+      if (window.getSelection()?.toString()) return;
+      event.preventDefault();
+      onCopy(row ?? null);
+      return;
+    }
+    if (event.key === 'Escape' && selection.ids.size > 0) {
+      event.preventDefault();
+      onSelect(NO_SELECTION);
+      return;
+    }
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      if (row) onOpen(row);
+      return;
+    }
+    if (event.key === ' ') {
+      event.preventDefault();
+      if (!row) return;
+      if (event.shiftKey) {
+        onSelect({ ids: rangeIds(rows, anchorIndex(index), index), anchor: selection.anchor ?? row.id });
+        return;
+      }
+      const ids = new Set(selection.ids);
+      if (ids.has(row.id)) ids.delete(row.id);
+      else ids.add(row.id);
+      onSelect({ ids, anchor: row.id });
+      return;
+    }
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const last = rows.length - 1;
     const moves: Record<string, number> = {
@@ -93,36 +196,62 @@ export function ResultsTable({ rows, onOpen }: Props) {
       Home: 0,
       End: last,
     };
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      open(index);
-    } else if (event.key in moves) {
-      event.preventDefault();
-      focusRow(Math.max(0, Math.min(last, moves[event.key] ?? index)));
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(last, moves[event.key] ?? index));
+    if (event.shiftKey && row) {
+      const from = anchorIndex(index);
+      onSelect({ ids: rangeIds(rows, from, next), anchor: rows[from]?.id ?? row.id });
     }
+    focusRow(next);
   }
 
   return (
-    <div className="results-table" role="table" aria-label="Results" aria-rowcount={rows.length + 1} data-testid="results-table">
+    <div
+      className="results-table"
+      role="grid"
+      aria-label="Results"
+      aria-multiselectable="true"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={COLUMNS.length}
+      aria-describedby="results-table-help"
+      data-testid="results-table"
+    >
       <div className="results-head" role="rowgroup">
         <div className="results-grid" role="row" aria-rowindex={1}>
-          {COLUMNS.map(({ name, title, className }) => (
-            <div key={name} role="columnheader" className={className} title={title ?? name}>
-              {name}
-            </div>
-          ))}
+          {COLUMNS.map(({ key, name, title, numeric }) => {
+            const sorted = sort?.key === key ? sort.direction : undefined;
+            return (
+              <div
+                key={key}
+                role="columnheader"
+                className={numeric ? 'results-cell num' : 'results-cell'}
+                aria-sort={sorted ?? 'none'}
+              >
+                <button
+                  type="button"
+                  className="sort-button"
+                  data-testid={`results-sort-${key}`}
+                  title={`Sort by ${title ?? name}${sorted === 'ascending' ? ' (descending next)' : sorted === 'descending' ? ' (import order next)' : ''}`}
+                  onClick={() => onSort(nextSort(sort, key))}
+                >
+                  <span>{name}</span>
+                  <span className={sorted ? 'sort-mark on' : 'sort-mark'} aria-hidden="true">
+                    {sorted === 'descending' ? '▼' : '▲'}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
         </div>
       </div>
-      <div
-        className="results-body"
-        ref={scroller}
-        role="rowgroup"
-        tabIndex={rows.length === 0 ? 0 : -1}
-        aria-label="Result rows, scrollable"
-        onKeyDown={keyDown}
-      >
+      <div className="results-body" ref={scroller} role="rowgroup" tabIndex={-1} onKeyDown={keyDown}>
         {rows.length === 0 ? (
-          <p className="muted empty">No items match.</p>
+          <div className="results-empty" role="row" aria-rowindex={2}>
+            <div role="gridcell" className="muted empty" tabIndex={0}>
+              No items match these filters. Choose “All” or clear the search to see every item.
+            </div>
+          </div>
         ) : (
           <div className="results-space" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -134,7 +263,8 @@ export function ResultsTable({ rows, onOpen }: Props) {
                   index={item.index}
                   top={item.start}
                   tabbable={item.index === current}
-                  onOpen={open}
+                  selected={selection.ids.has(row.id)}
+                  onClick={clickRow}
                 />
               ) : null;
             })}
@@ -151,55 +281,56 @@ interface LineProps {
   top: number;
   /** The one row in the tab order. */
   tabbable: boolean;
-  onOpen: (index: number) => void;
+  selected: boolean;
+  onClick: (index: number, event: MouseEvent<HTMLDivElement>) => void;
 }
 
-const ResultLine = memo(function ResultLine({ row, index, top, tabbable, onOpen }: LineProps) {
+const ResultLine = memo(function ResultLine({ row, index, top, tabbable, selected, onClick }: LineProps) {
   const reason = row.Reason ? REASON_LABELS[row.Reason] : '';
   const provider = providerName(row.Provider);
   const action = `${provider}: ${actionDescription(row.Action, row.Provider)}`;
   return (
     <div
-      className={`results-grid results-row state-${row.State}`}
+      className={`results-grid results-row state-${row.State}${selected ? ' selected' : ''}`}
       role="row"
       aria-rowindex={index + 2}
+      aria-selected={selected}
       data-testid="results-row"
       data-reference={row.Data}
       data-row-index={index}
       tabIndex={tabbable ? 0 : -1}
       aria-haspopup="dialog"
       style={{ transform: `translateY(${top}px)` }}
-      onClick={() => {
-        // Selecting text in a row (to copy a message) is not a request to open it.
-        if (!window.getSelection()?.toString()) onOpen(index);
-      }}
+      // Shift+click picks a range: keep the browser from selecting text between the two clicks.
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
+      onClick={(event) => onClick(index, event)}
     >
-      <div role="cell" className="results-cell mono" title={row.Data}>
+      <div role="gridcell" className="results-cell mono" title={row.Data}>
         {row.Data}
       </div>
-      <div role="cell" className="results-cell" title={action}>
+      <div role="gridcell" className="results-cell" title={action}>
         {provider}
         {row.Action === 'cancel-label' && <span className="muted"> · label</span>}
       </div>
-      <div role="cell" className="results-cell" title={row.Account}>
+      <div role="gridcell" className="results-cell" title={row.Account}>
         {row.Account}
       </div>
-      <div role="cell" className="results-cell outcome-word" title={OUTCOME_WORDS[row.State]}>
+      <div role="gridcell" className="results-cell outcome-word" title={OUTCOME_WORDS[row.State]}>
         {OUTCOME_WORDS[row.State]}
       </div>
-      <div role="cell" className="results-cell" title={reason}>
+      <div role="gridcell" className="results-cell" title={reason}>
         {reason}
       </div>
-      <div role="cell" className="results-cell" title={row.Message}>
+      <div role="gridcell" className="results-cell" title={row.Message}>
         {row.Message}
       </div>
-      <div role="cell" className="results-cell num">
+      <div role="gridcell" className="results-cell num">
         {row.HttpStatus ?? ''}
       </div>
-      <div role="cell" className="results-cell num">
+      <div role="gridcell" className="results-cell num">
         {row.Attempts}
       </div>
-      <div role="cell" className="results-cell">
+      <div role="gridcell" className="results-cell">
         {formatDateTime(row.CompletedAt)}
       </div>
     </div>

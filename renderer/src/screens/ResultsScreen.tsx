@@ -1,54 +1,91 @@
 /**
  * Results: every item of the batch with its provider, account, outcome, reason, the provider's message,
- * HTTP status and attempts; filter by outcome, provider and reason, and search by reference, account or message.
- * A row opens its attempts; failed items can be sent again (a new round of attempts in the same batch).
+ * HTTP status and attempts. A summary strip gives the counts and a chart of outcomes by reason. Filter
+ * by outcome, provider, reason and account, search by reference, account or message, sort by any
+ * column, select rows and copy them. A row opens its attempts; failed items can be sent again; what is
+ * shown can be exported as CSV or JSON (main asks where to save it).
  */
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { BatchSummary, ResultRow } from '../../../shared/contract';
 import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason } from '../../../shared/domain';
 import { call, messageOf, onEvent } from '../api';
+import { copyText } from '../clipboard';
 import { AttemptsPanel } from '../components/AttemptsPanel';
+import { OutcomeChart } from '../components/OutcomeChart';
 import { OutcomeCounts } from '../components/OutcomeSummary';
-import { ResultsTable } from '../components/ResultsTable';
-import { plural, providerName } from '../format';
+import { NO_SELECTION, ResultsTable, type Selection } from '../components/ResultsTable';
+import { countOf, formatDateTime, plural, providerName } from '../format';
 import { isFinished } from '../hooks';
-import { countStates, filterResults, OUTCOME_FILTERS, presentValues, searchTexts, type OutcomeFilter } from '../resultFilters';
+import {
+  countStates,
+  filterResults,
+  isFiltered,
+  NO_FILTERS,
+  OUTCOME_FILTERS,
+  presentValues,
+  rowsToTsv,
+  searchTexts,
+  sortResults,
+  toResultFilter,
+  type OutcomeFilter,
+  type ResultFilters,
+  type Sort,
+} from '../resultFilters';
 
 interface Props {
   batchId: string | null;
+  /** Text to search for when the screen opens (a reference found in History). */
+  initialSearch?: string | undefined;
   onImport: () => void;
+  onHistory: () => void;
 }
 
-export function ResultsScreen({ batchId, onImport }: Props) {
+export function ResultsScreen({ batchId, initialSearch, onImport, onHistory }: Props) {
   if (!batchId) {
     return (
-      <section className="screen">
-        <h1>Results</h1>
-        <p className="lead">No batch yet. Import a list of shipments to cancel and the results appear here.</p>
-        <button type="button" className="button primary" onClick={onImport}>
-          Import a list
-        </button>
+      <section className="screen" aria-labelledby="results-title">
+        <h1 id="results-title">Results</h1>
+        <div className="panel empty-state" data-testid="results-empty">
+          <p className="lead">No batch open. Import a list of shipments to cancel, or open an earlier batch from History.</p>
+          <div className="actions">
+            <button type="button" className="button primary" onClick={onImport}>
+              Import a list
+            </button>
+            <button type="button" className="button" onClick={onHistory}>
+              Open History
+            </button>
+          </div>
+        </div>
       </section>
     );
   }
-  return <BatchResults batchId={batchId} />;
+  return <BatchResults batchId={batchId} initialSearch={initialSearch ?? ''} />;
 }
 
-function BatchResults({ batchId }: { batchId: string }) {
+/** How often an unfinished batch's summary is read while its results are shown. */
+const WATCH_MS = 1500;
+
+type ExportStatus = { tone: 'ok' | 'muted' | 'error'; text: string };
+type CopyStatus = { tone: 'ok' | 'error'; text: string; fallback?: string };
+
+function BatchResults({ batchId, initialSearch }: { batchId: string; initialSearch: string }) {
   const [rows, setRows] = useState<ResultRow[] | null>(null);
+  const [batch, setBatch] = useState<BatchSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loads, setLoads] = useState(0);
-  const [filter, setFilter] = useState<OutcomeFilter>('all');
-  const [provider, setProvider] = useState<ProviderId | 'all'>('all');
-  const [reason, setReason] = useState<Reason | 'all'>('all');
-  const [search, setSearch] = useState('');
-  const deferredSearch = useDeferredValue(search);
+  const [filters, setFilters] = useState<ResultFilters>({ ...NO_FILTERS, search: initialSearch });
+  const deferredSearch = useDeferredValue(filters.search);
+  const [sort, setSort] = useState<Sort | null>(null);
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   /** Whether the batch is being sent right now: retrying failed items waits until it is not. */
   const [running, setRunning] = useState(false);
   const [retrying, setRetrying] = useState(false);
   const [retried, setRetried] = useState<number | null>(null);
   const [opened, setOpened] = useState<ResultRow | null>(null);
+  const [exporting, setExporting] = useState<'csv' | 'json' | null>(null);
+  const [exportStatus, setExportStatus] = useState<ExportStatus | null>(null);
+  const [copyStatus, setCopyStatus] = useState<CopyStatus | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -57,6 +94,7 @@ function BatchResults({ batchId }: { batchId: string }) {
       .then(([found, summary]) => {
         if (!live) return;
         setRows(found);
+        setBatch(summary);
         setRunning(summary.running);
         setError(null);
       })
@@ -71,27 +109,60 @@ function BatchResults({ batchId }: { batchId: string }) {
   const counts = useMemo(() => countStates(rows ?? []), [rows]);
   const unfinished = counts.queued + counts.in_flight;
 
-  // When the batch finishes while this screen shows unfinished items, load the final results once.
-  const showsUnfinished = useRef(false);
-  showsUnfinished.current = rows === null || unfinished > 0;
-  useEffect(
-    () =>
-      onEvent('batch.progress', (summary: BatchSummary) => {
-        if (summary.id !== batchId) return;
-        setRunning(summary.running);
-        if (!isFinished(summary) || !showsUnfinished.current) return;
-        showsUnfinished.current = false;
-        setLoads((n) => n + 1);
-      }),
-    [batchId],
-  );
+  // While the rows shown are not final (or the batch is being sent, e.g. just after Retry failed), watch
+  // the batch: main's events, and a light poll of its summary in case an event came before the rows did.
+  // Once it has finished, the final results are loaded once.
+  const needsFinal = rows === null || unfinished > 0 || running;
+  useEffect(() => {
+    if (!needsFinal) return;
+    let fired = false;
+    let alive = true;
+    const seen = (summary: BatchSummary, finished: boolean) => {
+      if (!alive || summary.id !== batchId) return;
+      setRunning(summary.running);
+      if (!finished || fired) return;
+      fired = true;
+      setLoads((n) => n + 1);
+    };
+    const stopProgress = onEvent('batch.progress', (summary) => seen(summary, isFinished(summary)));
+    const stopFinished = onEvent('batch.finished', (summary) => seen(summary, true));
+    const timer = window.setInterval(() => {
+      call('batch.summary', { batchId })
+        .then((summary) => seen(summary, isFinished(summary)))
+        .catch(() => undefined); // the next tick tries again; Refresh is there too
+    }, WATCH_MS);
+    return () => {
+      alive = false;
+      stopProgress();
+      stopFinished();
+      window.clearInterval(timer);
+    };
+  }, [batchId, needsFinal, rows]);
 
   const present = useMemo(() => presentValues(rows ?? []), [rows]);
-  const reasons = reason === 'all' || present.reasons.includes(reason) ? present.reasons : [...present.reasons, reason];
+  const reasons =
+    filters.reason === 'all' || present.reasons.includes(filters.reason) ? present.reasons : [...present.reasons, filters.reason];
+  const accounts =
+    filters.account === 'all' || present.accounts.includes(filters.account)
+      ? present.accounts
+      : [...present.accounts, filters.account];
+
+  // Sorting waits for a new sort or new rows; filtering keeps the sorted order and never sorts again.
+  const sorted = useMemo(() => sortResults(rows ?? [], sort), [rows, sort]);
+  const { outcome, provider, reason, account } = filters;
   const shown = useMemo(
-    () => filterResults(rows ?? [], texts, { outcome: filter, provider, reason, search: deferredSearch }),
-    [rows, texts, filter, provider, reason, deferredSearch],
+    () => filterResults(sorted, texts, { outcome, provider, reason, account, search: deferredSearch }),
+    [sorted, texts, outcome, provider, reason, account, deferredSearch],
   );
+  const selectedShown = useMemo(
+    () => (selection.ids.size === 0 ? [] : shown.filter((row) => selection.ids.has(row.id))),
+    [shown, selection.ids],
+  );
+
+  function setFilter<K extends keyof ResultFilters>(key: K, value: ResultFilters[K]) {
+    setFilters((current) => ({ ...current, [key]: value }));
+    setExportStatus(null);
+  }
 
   async function retryFailed() {
     setRetrying(true);
@@ -108,10 +179,79 @@ function BatchResults({ batchId }: { batchId: string }) {
     }
   }
 
+  async function exportAs(format: 'csv' | 'json') {
+    setExporting(format);
+    setExportStatus(null);
+    try {
+      const filter = toResultFilter(filters);
+      const saved = await call('results.export', {
+        batchId,
+        format,
+        ...(Object.keys(filter).length > 0 ? { filter } : {}),
+      });
+      setExportStatus(
+        saved.path
+          ? { tone: 'ok', text: `Saved ${plural(saved.items, 'item')} to ${saved.path}` }
+          : { tone: 'muted', text: 'Export cancelled' },
+      );
+    } catch (failure) {
+      setExportStatus({
+        tone: 'error',
+        text: `The export was not saved. ${messageOf(failure)} Try again, or choose another folder.`,
+      });
+    } finally {
+      setExporting(null);
+    }
+  }
+
+  /** Copies the selected rows shown; with none selected, the row the clerk is on (Ctrl+C in the table). */
+  const copySelected = useCallback(
+    async (focused: ResultRow | null = null) => {
+      const copied = selectedShown.length > 0 ? selectedShown : focused ? [focused] : [];
+      if (copied.length === 0) {
+        setCopyStatus({
+          tone: 'error',
+          text: 'Select rows first: Ctrl+click or Shift+click them, or press Ctrl+A in the table.',
+        });
+        return;
+      }
+      const text = rowsToTsv(copied);
+      const what = countOf(copied.length, 'row');
+      if (await copyText(text)) {
+        setCopyStatus({
+          tone: 'ok',
+          text: `Copied ${what} to the clipboard, with a header line. Paste them into a spreadsheet.`,
+        });
+      } else {
+        setCopyStatus({
+          tone: 'error',
+          text: `The clipboard could not be reached. The ${what} are in the box below: select them there and press Ctrl+C.`,
+          fallback: text,
+        });
+      }
+    },
+    [selectedShown],
+  );
+
+  const selecting = useCallback((next: Selection) => {
+    setSelection(next);
+    setCopyStatus(null);
+  }, []);
+
+  const filtered = isFiltered(filters);
+  const scope = filtered ? `the ${countOf(shown.length, 'item')} shown` : `all ${countOf(rows?.length ?? 0, 'item')}`;
+
   return (
     <section className="screen results-screen" aria-labelledby="results-title">
       <div className="screen-head">
-        <h1 id="results-title">Results</h1>
+        <div>
+          <h1 id="results-title">Results</h1>
+          {batch && (
+            <p className="lead" data-testid="results-batch">
+              {batch.sourceName ?? 'Pasted list'} · started {formatDateTime(batch.createdAt)} · {countOf(batch.total, 'item')}
+            </p>
+          )}
+        </div>
         <div className="actions">
           {counts.failed > 0 && !running && (
             <button
@@ -130,28 +270,54 @@ function BatchResults({ batchId }: { batchId: string }) {
         </div>
       </div>
       {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
+        <div className="error" role="alert">
+          <p>{error}</p>
+          <button type="button" className="button small-button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
+            Try again
+          </button>
+        </div>
       )}
       {rows === null && !error && <p className="muted">Loading results…</p>}
       {rows !== null && (
         <>
-          <OutcomeCounts counts={counts} />
-          {retried !== null && unfinished > 0 && (
-            <p className="status small" role="status" data-testid="retry-started">
-              Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
-            </p>
-          )}
-          {unfinished > 0 && (
-            <p className="muted small">
-              {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.
-            </p>
-          )}
-          <div className="toolbar">
+          <div className="panel summary-strip" data-testid="results-summary">
+            <div className="summary-counts">
+              <h2 className="visually-hidden">Summary</h2>
+              <OutcomeCounts counts={counts} />
+              {retried !== null && unfinished > 0 && (
+                <p className="status small" role="status" data-testid="retry-started">
+                  Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
+                </p>
+              )}
+              {unfinished > 0 && (
+                <p className="muted small">
+                  {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.
+                </p>
+              )}
+            </div>
+            <OutcomeChart rows={rows} />
+          </div>
+
+          <div className="toolbar" role="group" aria-label="Filter results">
+            <label className="field inline grow search-field">
+              <span>Search</span>
+              <input
+                type="search"
+                data-testid="results-search"
+                value={filters.search}
+                onChange={(e) => setFilter('search', e.target.value)}
+                placeholder="Reference, account or message"
+                maxLength={200}
+                spellCheck={false}
+              />
+            </label>
             <label className="field inline">
               <span>Show</span>
-              <select data-testid="results-filter" value={filter} onChange={(e) => setFilter(e.target.value as OutcomeFilter)}>
+              <select
+                data-testid="results-filter"
+                value={filters.outcome}
+                onChange={(e) => setFilter('outcome', e.target.value as OutcomeFilter)}
+              >
                 {OUTCOME_FILTERS.map((option) => (
                   <option key={option.value} value={option.value}>
                     {option.label}
@@ -160,11 +326,26 @@ function BatchResults({ batchId }: { batchId: string }) {
               </select>
             </label>
             <label className="field inline">
+              <span>Reason</span>
+              <select
+                data-testid="results-reason-filter"
+                value={filters.reason}
+                onChange={(e) => setFilter('reason', e.target.value as Reason | 'all')}
+              >
+                <option value="all">All reasons</option>
+                {reasons.map((id) => (
+                  <option key={id} value={id}>
+                    {REASON_LABELS[id]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field inline">
               <span>Provider</span>
               <select
                 data-testid="results-provider-filter"
-                value={provider}
-                onChange={(e) => setProvider(e.target.value as ProviderId | 'all')}
+                value={filters.provider}
+                onChange={(e) => setFilter('provider', e.target.value as ProviderId | 'all')}
               >
                 <option value="all">All providers</option>
                 {PROVIDER_IDS.map((id) => (
@@ -175,37 +356,118 @@ function BatchResults({ batchId }: { batchId: string }) {
               </select>
             </label>
             <label className="field inline">
-              <span>Reason</span>
+              <span>Account</span>
               <select
-                data-testid="results-reason-filter"
-                value={reason}
-                onChange={(e) => setReason(e.target.value as Reason | 'all')}
+                data-testid="results-account-filter"
+                value={filters.account}
+                onChange={(e) => setFilter('account', e.target.value)}
               >
-                <option value="all">All reasons</option>
-                {reasons.map((id) => (
-                  <option key={id} value={id}>
-                    {REASON_LABELS[id]}
+                <option value="all">All accounts</option>
+                {accounts.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
                   </option>
                 ))}
               </select>
             </label>
-            <label className="field inline grow">
-              <span>Search</span>
-              <input
-                type="search"
-                data-testid="results-search"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-                placeholder="Reference, account or message"
-                spellCheck={false}
-              />
-            </label>
-            <span className="muted small" role="status">
-              {shown.length === rows.length ? `${rows.length} items` : `${shown.length} of ${rows.length} items`}
-            </span>
+
+            {filtered && (
+              <button
+                type="button"
+                className="button small-button"
+                data-testid="results-clear-filters"
+                onClick={() => {
+                  setFilters(NO_FILTERS);
+                  setExportStatus(null);
+                }}
+              >
+                Clear filters
+              </button>
+            )}
           </div>
-          <p className="muted small">Select a row (or press Enter on it) to see every attempt made for it.</p>
-          <ResultsTable rows={shown} onOpen={setOpened} />
+
+          <div className="table-bar">
+            <span className="muted small" role="status" data-testid="results-count">
+              {shown.length === rows.length
+                ? countOf(rows.length, 'item')
+                : `${shown.length.toLocaleString()} of ${countOf(rows.length, 'item')}`}
+              {selectedShown.length > 0 && ` · ${selectedShown.length.toLocaleString()} selected`}
+            </span>
+            <div className="actions">
+              <button
+                type="button"
+                className="button small-button"
+                data-testid="results-copy"
+                onClick={() => void copySelected()}
+                aria-keyshortcuts="Control+C"
+                title="Copy the selected rows as tab-separated text (Ctrl+C in the table)"
+              >
+                {selectedShown.length > 0 ? `Copy ${countOf(selectedShown.length, 'row')}` : 'Copy'}
+              </button>
+              <button
+                type="button"
+                className="button small-button"
+                data-testid="export-csv"
+                onClick={() => void exportAs('csv')}
+                disabled={exporting !== null || shown.length === 0}
+                title={`Save ${scope} as a CSV file for a spreadsheet`}
+              >
+                {exporting === 'csv' ? 'Exporting…' : 'Export CSV'}
+              </button>
+              <button
+                type="button"
+                className="button small-button"
+                data-testid="export-json"
+                onClick={() => void exportAs('json')}
+                disabled={exporting !== null || shown.length === 0}
+                title={`Save ${scope} as a JSON file in the provider's bulk-response shape`}
+              >
+                {exporting === 'json' ? 'Exporting…' : 'Export JSON'}
+              </button>
+            </div>
+          </div>
+          <p className="small export-line" role="status">
+            {exportStatus ? (
+              <span className={`tone-line-${exportStatus.tone}`} data-testid="export-status">
+                {exportStatus.text}
+              </span>
+            ) : (
+              <span className="muted">
+                {exporting
+                  ? `Choose where to save the ${exporting.toUpperCase()} file…`
+                  : `Export saves ${scope}, in import order.`}
+              </span>
+            )}
+          </p>
+          {copyStatus && (
+            <div className={copyStatus.tone === 'ok' ? 'success small' : 'notice small'} role="status" data-testid="copy-status">
+              <p>{copyStatus.text}</p>
+              {copyStatus.fallback !== undefined && (
+                <textarea
+                  className="copy-fallback"
+                  data-testid="copy-fallback"
+                  aria-label="Selected rows as tab-separated text"
+                  readOnly
+                  rows={6}
+                  value={copyStatus.fallback}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
+              )}
+            </div>
+          )}
+          <p className="muted small" id="results-table-help">
+            Click a row (or press Enter on it) to see every attempt made for it. Ctrl+click or Shift+click selects rows, Ctrl+A
+            selects every row shown, Ctrl+C copies them. Column headers sort.
+          </p>
+          <ResultsTable
+            rows={shown}
+            sort={sort}
+            onSort={setSort}
+            selection={selection}
+            onSelect={selecting}
+            onCopy={(focused) => void copySelected(focused)}
+            onOpen={setOpened}
+          />
         </>
       )}
       {opened && <AttemptsPanel key={opened.id} row={opened} onClose={() => setOpened(null)} />}

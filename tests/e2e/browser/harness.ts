@@ -3,6 +3,7 @@
  * preload bridge with `page.exposeBinding`, so the page talks to the real core service (real
  * SQLite, real keychain, real HTTP to the simulator) through the same `dispatch` main uses.
  */
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,6 +62,8 @@ export interface App {
   sim: Simulator;
   world: TestWorld;
   service: AppService;
+  /** Where the save dialog's test double puts exports. */
+  exportDir: string;
   /** Opens the app in the page, with the bridge in place. */
   open(page: Page): Promise<void>;
 }
@@ -79,11 +82,15 @@ export const test = base.extend<{ app: App }>({
   app: async ({}, use) => {
     const sim = await startSimulator({ latencyMs: 5 });
     const world = testWorld();
+    const exportDir = join(world.dataDir, 'exports');
+    mkdirSync(exportDir, { recursive: true });
     const service = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
       fetch,
       owner: 'browser-e2e',
+      // The native save dialog is an edge that cannot exist here: its double answers with a path.
+      chooseExportPath: async (suggestedName) => join(exportDir, suggestedName),
     });
     const renderer = await serveRenderer();
     const pages: Page[] = [];
@@ -96,6 +103,7 @@ export const test = base.extend<{ app: App }>({
       sim,
       world,
       service,
+      exportDir,
       async open(page) {
         pages.push(page);
         await page.exposeBinding('__bulkCancelInvoke', (_source, channel: unknown, payload: unknown) =>
