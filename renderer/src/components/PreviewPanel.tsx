@@ -6,7 +6,14 @@
 import type { ImportPreview } from '../../../shared/contract';
 import { formatDateTime, plural, providerName, shortId } from '../format';
 
-export function PreviewPanel({ preview }: { preview: ImportPreview }) {
+interface Props {
+  preview: ImportPreview;
+  /** The workbook sheet read (the first when not chosen), and how to read another one. */
+  sheet?: string | undefined;
+  onSheet?: (sheet: string) => void;
+}
+
+export function PreviewPanel({ preview, sheet, onSheet }: Props) {
   const column = preview.column.name ? `“${preview.column.name}”` : `column ${preview.column.index + 1}`;
   return (
     <div className="panel preview" data-testid="preview">
@@ -40,6 +47,22 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
           )
         )}
       </dl>
+      {preview.sheets.length > 1 && onSheet && (
+        <label className="field sheet-choice">
+          <span>Sheet</span>
+          <select
+            data-testid="preview-sheet"
+            value={sheet ?? preview.sheets[0]}
+            onChange={(event) => onSheet(event.target.value)}
+          >
+            {preview.sheets.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {preview.notes.length > 0 && (
         <ul className="notes">
           {preview.notes.map((note, i) => (

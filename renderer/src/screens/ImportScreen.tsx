@@ -135,7 +135,13 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
               Checking the list again…
             </p>
           )}
-          <PreviewPanel preview={draft.preview} />
+          <PreviewPanel
+            preview={draft.preview}
+            sheet={draft.source.kind === 'bytes' ? draft.source.sheet : undefined}
+            onSheet={(sheet) => {
+              if (draft.source.kind === 'bytes') void check({ ...draft.source, sheet }, draft.action, draft.choices);
+            }}
+          />
           <ConfirmPanel
             preview={draft.preview}
             action={draft.action}
@@ -237,7 +243,7 @@ function SourcePicker({ action, busy, onFile, onText }: SourcePickerProps) {
           ref={fileInput}
           type="file"
           hidden
-          accept=".csv,.txt,.tsv,text/csv,text/plain"
+          accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           data-testid="file-input"
           onChange={chosen}
         />
