@@ -2,7 +2,7 @@
  * Clerks behind a company proxy: the CLI sends its requests through HTTP(S)_PROXY, and straight to
  * hosts listed in NO_PROXY. The proxy here is a real tunnelling (CONNECT) proxy on 127.0.0.1.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ let proxyUrl: string;
 const proxied: string[] = [];
 
 beforeAll(async () => {
-  spawnSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: 'inherit' });
   sim = await startSimulator();
   // A tunnelling proxy, as company proxies are: each connection is opened with CONNECT, logged and piped.
   proxy = createServer((_incoming, outgoing) => outgoing.writeHead(405).end());

@@ -102,17 +102,6 @@ function expectRefusal(run: Run, code: number, pattern?: RegExp): void {
   if (pattern) expect(line).toMatch(pattern);
 }
 
-async function build(): Promise<void> {
-  const result = await new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: '', stderr }));
-  });
-  if (result.code !== 0) throw new Error(`node scripts/build-cli.mjs failed:\n${result.stderr}`);
-}
-
 interface AccountRecord {
   name: string;
   provider: string;
@@ -176,7 +165,6 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
 
   beforeAll(async () => {
     safeHome = tempDir('bulk-cancel-cli-home-');
-    await build();
     sim = await startSimulator();
   }, 120_000);
 

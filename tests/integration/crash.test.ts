@@ -14,7 +14,6 @@ import { tempDir } from '../support/fixtures';
 let sim: Simulator;
 let dir: ReturnType<typeof tempDir>;
 beforeAll(async () => {
-  await run(['scripts/build-cli.mjs'], '', true);
   sim = await startSimulator({ latencyMs: 15 });
   dir = tempDir();
 });
@@ -29,10 +28,10 @@ interface Child {
   kill(): void;
 }
 
-function start(args: string[], input = '', raw = false): Child {
+function start(args: string[], input = ''): Child {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, raw ? args : ['bin/bulk-cancel.mjs', '--data-dir', dir.path, ...args], { env });
+  const child = spawn(process.execPath, ['bin/bulk-cancel.mjs', '--data-dir', dir.path, ...args], { env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -45,8 +44,8 @@ function start(args: string[], input = '', raw = false): Child {
   };
 }
 
-function run(args: string[], input = '', raw = false) {
-  return start(args, input, raw).done;
+function run(args: string[], input = '') {
+  return start(args, input).done;
 }
 
 /** A small seeded generator, so the "random" moments are the same on every run of the test. */
