@@ -1,0 +1,283 @@
+// Figures 2–5: the real queue runner (SQLite, group commit, provider clients) against the simulator in its own process.
+import type { ProviderId } from '../shared/domain';
+import { claimerName } from '../electron/core/queue/claimer';
+import { DEFAULT_RUN_OPTIONS, runBatch } from '../electron/core/queue/runner';
+import { createBatch } from '../electron/core/queue/store';
+import { ELECTIO_DEFAULT_API_KEY, SORTED_DEFAULT_API_KEY, electioReference, sortedReference } from '../tests/simulator';
+import { log, now, world } from './lib';
+import type { SimHandle } from './sim';
+
+type BenchProvider = Extract<ProviderId, 'electio' | 'sorted-pro'>;
+
+export interface RunSpec {
+  provider: BenchProvider;
+  /** First reference number and how many: the simulator gets them fresh (created) before the run. */
+  from: number;
+  count: number;
+  latencyMs: number;
+  concurrency: number;
+  chunkSize?: number;
+  synchronous?: 'FULL' | 'OFF';
+}
+
+export interface RunResult {
+  ms: number;
+  requests: number;
+  itemsPerSecond: number;
+  /** CPU time of this process (user + system) per item: the client's own cost, whatever the machine's load. */
+  cpuMsPerItem: number;
+}
+
+/** Wall time and this process's CPU time of some work. */
+async function measured(work: () => Promise<void>): Promise<{ ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const start = now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { ms: now() - start, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const reference = (provider: BenchProvider, n: number) => (provider === 'electio' ? electioReference(n) : sortedReference(n));
+const KEYS: Record<BenchProvider, string> = { electio: ELECTIO_DEFAULT_API_KEY, 'sorted-pro': SORTED_DEFAULT_API_KEY };
+
+/** Queues the items in a fresh database and times `runBatch` from start to its last result stored. */
+export async function timedRun(sim: SimHandle, spec: RunSpec): Promise<RunResult> {
+  const w = world(spec.synchronous ?? 'FULL');
+  try {
+    const account = await w.account(spec.provider, sim.url, KEYS[spec.provider]);
+    const items = Array.from({ length: spec.count }, (_, i) => ({
+      row: i + 2,
+      reference: reference(spec.provider, spec.from + i),
+      provider: spec.provider,
+      accountId: account.id,
+      action: 'cancel' as const,
+      external: null,
+    }));
+    const batchId = createBatch(w.db, {
+      sourceName: 'bench',
+      action: 'cancel',
+      items,
+      createdBy: null,
+      machine: null,
+      now: Date.now(),
+    });
+    await sim.call({ op: 'add', provider: spec.provider, from: spec.from, count: spec.count });
+    await sim.call({ op: 'latency', ms: spec.latencyMs });
+    await sim.call({ op: 'clear' });
+    const deps = {
+      db: w.db,
+      credentials: w.credentials,
+      fetch: globalThis.fetch,
+      now: Date.now,
+      random: Math.random,
+      owner: claimerName('bench'),
+    };
+    const options = {
+      ...DEFAULT_RUN_OPTIONS,
+      pacing: false,
+      concurrency: spec.concurrency,
+      chunkSize: spec.chunkSize ?? DEFAULT_RUN_OPTIONS.chunkSize,
+    };
+    let report: Awaited<ReturnType<typeof runBatch>> | undefined;
+    const { ms, cpuMs } = await measured(async () => {
+      report = await runBatch(deps, batchId, options);
+    });
+    if (!report || report.counts.succeeded !== spec.count) {
+      throw new Error(`Run ${JSON.stringify(spec)} ended with ${JSON.stringify(report?.counts)}, not ${spec.count} succeeded.`);
+    }
+    const requests = await sim.count();
+    log(
+      `${spec.provider} ×${spec.count} L=${spec.latencyMs} C=${spec.concurrency} chunk=${options.chunkSize} ${spec.synchronous ?? 'FULL'}: ${ms.toFixed(0)} ms, ${requests} requests`,
+    );
+    return { ms, requests, itemsPerSecond: (spec.count / ms) * 1000, cpuMsPerItem: cpuMs / spec.count };
+  } finally {
+    w.close();
+  }
+}
+
+/** The bare client: the same PUTs through fetch, `concurrency` at a time, nothing stored: this machine's floor right now. */
+export async function bareFetch(
+  sim: SimHandle,
+  from: number,
+  count: number,
+  latencyMs: number,
+  concurrency: number,
+): Promise<RunResult> {
+  await sim.call({ op: 'add', provider: 'sorted-pro', from, count });
+  await sim.call({ op: 'latency', ms: latencyMs });
+  await sim.call({ op: 'clear' });
+  const headers = { 'x-api-key': SORTED_DEFAULT_API_KEY, 'x-api-version': '1.1', accept: 'application/json' };
+  let next = 0;
+  let ok = 0;
+  const { ms, cpuMs } = await measured(async () => {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          const response = await fetch(`${sim.url}/shipments/${sortedReference(from + next++)}/cancel`, {
+            method: 'PUT',
+            headers,
+          });
+          await response.text();
+          if (response.ok) ok++;
+        }
+      }),
+    );
+  });
+  if (ok !== count) throw new Error(`The bare client cancelled ${ok} of ${count}.`);
+  log(`bare fetch ×${count} L=${latencyMs} C=${concurrency}: ${ms.toFixed(0)} ms`);
+  return { ms, requests: await sim.count(), itemsPerSecond: (count / ms) * 1000, cpuMsPerItem: cpuMs / count };
+}
+
+/** One request at a time, as a Postman collection run over a data file: the same PUTs, no queue, nothing stored. */
+export async function sequentialLoop(sim: SimHandle, from: number, count: number, latencyMs: number): Promise<RunResult> {
+  await sim.call({ op: 'add', provider: 'sorted-pro', from, count });
+  await sim.call({ op: 'latency', ms: latencyMs });
+  await sim.call({ op: 'clear' });
+  const headers = { 'x-api-key': SORTED_DEFAULT_API_KEY, 'x-api-version': '1.1', accept: 'application/json' };
+  let ok = 0;
+  const { ms, cpuMs } = await measured(async () => {
+    for (let i = 0; i < count; i++) {
+      const response = await fetch(`${sim.url}/shipments/${sortedReference(from + i)}/cancel`, { method: 'PUT', headers });
+      await response.text();
+      if (response.ok) ok++;
+    }
+  });
+  if (ok !== count) throw new Error(`The sequential run cancelled ${ok} of ${count}.`);
+  log(`sequential loop ×${count} L=${latencyMs}: ${ms.toFixed(0)} ms`);
+  return { ms, requests: await sim.count(), itemsPerSecond: (count / ms) * 1000, cpuMsPerItem: cpuMs / count };
+}
+
+export interface QueueFigures {
+  efficiency: {
+    items: number;
+    latencyMs: number;
+    concurrency: number;
+    idealMs: number;
+    ms: number;
+    ratio: number;
+    bareMs: number;
+    bareRatio: number;
+    cpuMsPerItem: number;
+    bareCpuMsPerItem: number;
+  };
+  sequential: { items: number; sequentialMs: number; concurrentMs: number; speedUp: number; ideal: number };
+  bulk: {
+    items: number;
+    bulkRequests: number;
+    singleRequests: number;
+    fewerRequests: number;
+    bulkMs: number;
+    singleMs: number;
+    faster: number;
+  };
+  durability: {
+    items: number;
+    fullPerSecond: number;
+    offPerSecond: number;
+    ratio: number;
+    atZeroLatency: { fullPerSecond: number; offPerSecond: number; ratio: number };
+  };
+}
+
+/** Reference numbers: each figure gets its own range, so no run meets another's cancelled shipments. */
+const RANGE = { efficiency: 0, bare: 20_000, warmUp: 50_000, sequential: 100_000, durability: 200_000, bulk: 1_000_000 };
+
+export async function benchQueue(sim: SimHandle): Promise<QueueFigures> {
+  // 2. Queue efficiency: N·L/C is the floor no client can beat at this concurrency.
+  const N = 10_000;
+  const L = 20;
+  const C = 16;
+  // Warm-up (JIT, sockets): the app runs all day, so steady state is what counts; the first 1,000 cost ~40% more CPU.
+  await timedRun(sim, { provider: 'sorted-pro', from: RANGE.warmUp, count: 1_000, latencyMs: 0, concurrency: C });
+  await bareFetch(sim, RANGE.warmUp + 1_000, 1_000, 0, C);
+  const eff = await timedRun(sim, { provider: 'sorted-pro', from: RANGE.efficiency, count: N, latencyMs: L, concurrency: C });
+  const idealMs = (N * L) / C;
+  const bare = await bareFetch(sim, RANGE.bare, N, L, C);
+
+  // 3. The same 1,000 shipments: our runner at C=16, then reset and sent one request at a time.
+  const S = 1_000;
+  const concurrent = await timedRun(sim, {
+    provider: 'sorted-pro',
+    from: RANGE.sequential,
+    count: S,
+    latencyMs: L,
+    concurrency: C,
+  });
+  const sequential = await sequentialLoop(sim, RANGE.sequential, S, L);
+
+  // 4. Electio: cancellist (100 a request) against the single-cancel endpoint, the same 5,000 consignments.
+  const B = 5_000;
+  // The bulk run lasts well under a second, so one hiccup of a busy machine weighs on it: median of three.
+  const bulks: RunResult[] = [];
+  for (let run = 0; run < 3; run++) {
+    bulks.push(
+      await timedRun(sim, { provider: 'electio', from: RANGE.bulk, count: B, latencyMs: L, concurrency: C, chunkSize: 100 }),
+    );
+  }
+  const bulk = [...bulks].sort((a, b) => a.ms - b.ms)[1] ?? bulks[0]!;
+  const single = await timedRun(sim, {
+    provider: 'electio',
+    from: RANGE.bulk,
+    count: B,
+    latencyMs: L,
+    concurrency: C,
+    chunkSize: 1,
+  });
+
+  // 5. Durability: synchronous=FULL against OFF, interleaved twice, best of each; then at zero latency, where the disk shows most.
+  const D = 3_000;
+  const pair = async (latencyMs: number, rounds: number) => {
+    const full: number[] = [];
+    const off: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const synchronous of ['FULL', 'OFF'] as const) {
+        const run = await timedRun(sim, {
+          provider: 'sorted-pro',
+          from: RANGE.durability,
+          count: D,
+          latencyMs,
+          concurrency: C,
+          synchronous,
+        });
+        (synchronous === 'FULL' ? full : off).push(run.itemsPerSecond);
+      }
+    }
+    const fullPerSecond = Math.max(...full);
+    const offPerSecond = Math.max(...off);
+    return { fullPerSecond, offPerSecond, ratio: fullPerSecond / offPerSecond };
+  };
+  const durable = await pair(L, 2);
+  const atZeroLatency = await pair(0, 2);
+
+  return {
+    efficiency: {
+      items: N,
+      latencyMs: L,
+      concurrency: C,
+      idealMs,
+      ms: eff.ms,
+      ratio: idealMs / eff.ms,
+      bareMs: bare.ms,
+      bareRatio: idealMs / bare.ms,
+      cpuMsPerItem: eff.cpuMsPerItem,
+      bareCpuMsPerItem: bare.cpuMsPerItem,
+    },
+    sequential: {
+      items: S,
+      sequentialMs: sequential.ms,
+      concurrentMs: concurrent.ms,
+      speedUp: sequential.ms / concurrent.ms,
+      ideal: C,
+    },
+    bulk: {
+      items: B,
+      bulkRequests: bulk.requests,
+      singleRequests: single.requests,
+      fewerRequests: single.requests / bulk.requests,
+      bulkMs: bulk.ms,
+      singleMs: single.ms,
+      faster: single.ms / bulk.ms,
+    },
+    durability: { items: D, ...durable, atZeroLatency },
+  };
+}

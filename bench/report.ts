@@ -1,0 +1,133 @@
+// Turns the figures into the table `npm run bench` prints (measure | value | target | pass?) and the rows of bench/results.json.
+import type { HistoryFigures } from './history';
+import type { ImportFigures } from './import';
+import type { MemoryFigures } from './memory';
+import type { QueueFigures } from './queue';
+import type { RendererFigures } from './renderer';
+
+export interface Figures {
+  import?: ImportFigures;
+  queue?: QueueFigures;
+  memory?: MemoryFigures;
+  renderer?: RendererFigures;
+  history?: HistoryFigures;
+}
+
+export interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  /** null: a figure for context, with no target of its own. */
+  pass: boolean | null;
+}
+
+const n = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function rows(f: Figures, errors: Record<string, string>): Row[] {
+  const out: Row[] = [];
+  const add = (measure: string, value: string, target: string, pass: boolean | null) =>
+    out.push({ measure, value, target, pass });
+  const failed = (name: string, measure: string) => errors[name] && add(measure, `error: ${errors[name]}`, '', false);
+  if (f.import) {
+    const i = f.import;
+    add(
+      `1. Import ${n(i.rows)}-row CSV, end to end`,
+      `${n(i.rowsPerSecond)} rows/s`,
+      '≥ 150,000 rows/s',
+      i.rowsPerSecond >= 150_000,
+    );
+    add('   … time ÷ papaparse alone', `${n(i.ratioToPapaparse, 1)}× (${n(i.endToEndMs)} vs ${n(i.papaparseMs)} ms)`, '', null);
+    add(
+      '   … decode / parse+check / store',
+      `${n(i.phases.decodeMs)} / ${n(i.phases.planMs)} / ${n(i.phases.queueMs)} ms`,
+      '',
+      null,
+    );
+  } else failed('import', '1. Import');
+  if (f.queue) {
+    const { efficiency: e, sequential: s, bulk: b, durability: d } = f.queue;
+    add(
+      `2. Queue efficiency (${n(e.items)} × ${e.latencyMs} ms, C=${e.concurrency})`,
+      `${n(e.ratio, 2)} (${n(e.ms)} vs ideal ${n(e.idealMs)} ms)`,
+      '≥ 0.9',
+      e.ratio >= 0.9,
+    );
+    add('   … bare fetch client, same setup', `${n(e.bareRatio, 2)} (${n(e.bareMs)} ms)`, '', null);
+    add('   … CPU per item: runner / bare fetch', `${n(e.cpuMsPerItem, 3)} / ${n(e.bareCpuMsPerItem, 3)} ms`, '', null);
+    add(
+      `3. Speed-up over one at a time (${n(s.items)})`,
+      `${n(s.speedUp, 1)}× (${n(s.sequentialMs)} vs ${n(s.concurrentMs)} ms)`,
+      '≥ 12× (ideal 16×)',
+      s.speedUp >= 12,
+    );
+    add(
+      `4. cancellist: fewer requests (${n(b.items)})`,
+      `${n(b.fewerRequests, 1)}× (${n(b.bulkRequests)} vs ${n(b.singleRequests)})`,
+      '≥ 50×',
+      b.fewerRequests >= 50,
+    );
+    add('4. cancellist: faster', `${n(b.faster, 1)}× (${n(b.bulkMs)} vs ${n(b.singleMs)} ms)`, '≥ 10×', b.faster >= 10);
+    add(
+      `5. Durability FULL ÷ OFF (${n(d.items)} × 20 ms)`,
+      `${n(d.ratio, 2)} (${n(d.fullPerSecond)} vs ${n(d.offPerSecond)} items/s)`,
+      '≥ 0.8',
+      d.ratio >= 0.8,
+    );
+    const z = d.atZeroLatency;
+    add('   … at 0 ms latency', `${n(z.ratio, 2)} (${n(z.fullPerSecond)} vs ${n(z.offPerSecond)} items/s)`, '', null);
+  } else failed('queue', '2–5. Queue');
+  if (f.memory) {
+    const { run, import: imported } = f.memory;
+    const m = f.memory;
+    add(
+      `6. Peak RSS growth, ${n(m.items)}-item run`,
+      `${n(run.growthMb, 1)} MiB (${n(run.ms)} ms, ${run.samples} samples; heap held after: ${n(run.heldMb, 1)} MiB)`,
+      '< 150 MiB',
+      run.growthMb < 150,
+    );
+    add('   … during its import', `${n(imported.growthMb, 1)} MiB (${n(imported.ms)} ms)`, '', null);
+    add('   Database per 1,000,000 items (real run)', `${n(m.dbBytesPerItem)} MB (${n(m.dbBytesPerItem)} B/item)`, '', null);
+  } else failed('memory', '6. Memory');
+  if (f.renderer) {
+    const r = f.renderer;
+    const p = r.firstRender;
+    add(`7. First render, ${n(r.rows)}-row Results`, `${n(r.firstRenderMs)} ms`, '< 300 ms', r.firstRenderMs < 300);
+    add(
+      '   … core / stringify / transfer / parse / render',
+      `${n(p.coreMs)} / ${n(p.stringifyMs)} / ${n(p.transferMs)} / ${n(p.parseMs)} / ${n(p.renderMs)} ms (${n(p.payloadMb, 1)} MB)`,
+      '',
+      null,
+    );
+    add(
+      `7. Scroll frame interval p95 (${r.scrollFrames} frames)`,
+      `${n(r.scrollP95Ms, 1)} ms (max ${n(r.scrollMaxMs, 1)}, ${r.lateFrames} late)`,
+      '≤ 17 ms',
+      r.scrollP95Ms <= 17,
+    );
+    add(
+      '7. Long tasks during scroll',
+      `${r.longTasksDuringScroll} (longest ${n(r.longestTaskDuringScrollMs)} ms)`,
+      '0',
+      r.longTasksDuringScroll === 0,
+    );
+  } else failed('renderer', '7. Renderer');
+  if (f.history) {
+    const h = f.history;
+    add(`8. History exact search (${n(h.items)} items)`, `${n(h.exactMs, 2)} ms`, '< 50 ms', h.exactMs < 50);
+    add('8. History prefix search', `${n(h.prefixMs, 2)} ms (miss ${n(h.missMs, 2)} ms)`, '< 50 ms', h.prefixMs < 50);
+    add('   Database per 1,000,000 items (items only)', `${n(h.dbBytes / 1e6)} MB (${n(h.dbBytes / h.items)} B/item)`, '', null);
+  } else failed('history', '8. History');
+  return out;
+}
+
+export function table(list: readonly Row[]): string {
+  const head: Row = { measure: 'measure', value: 'value', target: 'target', pass: null };
+  const mark = (row: Row) => (row === head ? 'pass?' : row.pass === null ? '' : row.pass ? 'yes' : 'NO');
+  const all = [head, ...list];
+  const width = (key: 'measure' | 'value' | 'target') => Math.max(...all.map((row) => row[key].length));
+  const [a, b, c] = [width('measure'), width('value'), width('target')];
+  const line = (row: Row) =>
+    `| ${row.measure.padEnd(a)} | ${row.value.padEnd(b)} | ${row.target.padEnd(c)} | ${mark(row).padEnd(5)} |`;
+  return [line(head), `|${'-'.repeat(a + 2)}|${'-'.repeat(b + 2)}|${'-'.repeat(c + 2)}|-------|`, ...list.map(line)].join('\n');
+}

@@ -1,0 +1,57 @@
+// `npm run bench`: the eight figures of issue 7, measured in one run against the simulator on 127.0.0.1; prints a table, writes bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { benchHistory } from './history';
+import { benchImport } from './import';
+import { log, now } from './lib';
+import { benchMemory } from './memory';
+import { benchQueue } from './queue';
+import { benchRenderer } from './renderer';
+import { rows, table, type Figures } from './report';
+import { startSimProcess } from './sim';
+
+const LIMIT_MS = 290_000;
+const started = now();
+const figures: Figures = {};
+const errors: Record<string, string> = {};
+
+function finish(code: number): never {
+  const list = rows(figures, errors);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version, loadAverageAtEnd: loadavg() },
+    durationMs: Math.round(now() - started),
+    table: list,
+    figures,
+    errors,
+  };
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${table(list)}\n\nIn ${(report.durationMs / 1000).toFixed(0)} s; written to bench/results.json\n`);
+  process.exit(code);
+}
+
+// Stops by itself: whatever is measured by then is reported.
+setTimeout(() => {
+  errors.timeout = `stopped after ${LIMIT_MS / 1000} s`;
+  finish(2);
+}, LIMIT_MS).unref();
+
+const sim = await startSimProcess();
+const steps: [keyof Figures, () => Promise<unknown>][] = [
+  ['import', async () => (figures.import = await benchImport(sim.url))],
+  ['history', async () => (figures.history = await benchHistory())],
+  ['queue', async () => (figures.queue = await benchQueue(sim))],
+  ['memory', async () => (figures.memory = await benchMemory(sim))],
+  ['renderer', async () => (figures.renderer = await benchRenderer(sim))],
+];
+for (const [name, step] of steps) {
+  log(`${name}…`);
+  try {
+    await step();
+  } catch (error) {
+    errors[name] = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    log(`${name} failed: ${errors[name]}`);
+  }
+}
+await sim.close();
+finish(Object.keys(errors).length ? 1 : 0);

@@ -1,0 +1,32 @@
+// Child process: the carrier simulator on 127.0.0.1, driven over IPC, so its CPU and memory are not charged to the measured core.
+import { electioReference, sortedReference, startSimulator } from '../tests/simulator';
+import type { SimCommand } from './sim';
+
+const sim = await startSimulator({ latencyMs: 0 });
+
+function run(command: SimCommand): unknown {
+  switch (command.op) {
+    case 'add': {
+      const refs = Array.from({ length: command.count }, (_, i) =>
+        command.provider === 'electio' ? electioReference(command.from + i) : sortedReference(command.from + i),
+      );
+      if (command.provider === 'electio') sim.electio.add(refs);
+      else sim.sortedPro.add(refs);
+      return refs.length;
+    }
+    case 'latency':
+      sim.setLatency(command.ms);
+      return command.ms;
+    case 'count':
+      return sim.count(command.pathPrefix === undefined ? {} : { pathPrefix: command.pathPrefix });
+    case 'clear':
+      sim.clearLog();
+      return true;
+  }
+}
+
+process.on('message', (message: { id: number; command: SimCommand }) => {
+  process.send?.({ id: message.id, value: run(message.command) });
+});
+process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
+process.send?.({ id: 0, value: sim.url });

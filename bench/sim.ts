@@ -1,0 +1,54 @@
+// Starts the simulator child process and talks to it: add shipments, set latency, count and clear logged requests.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export type SimCommand =
+  | { op: 'add'; provider: 'electio' | 'sorted-pro'; from: number; count: number }
+  | { op: 'latency'; ms: number }
+  | { op: 'count'; pathPrefix?: string }
+  | { op: 'clear' };
+
+export interface SimHandle {
+  url: string;
+  pid: number;
+  call(command: SimCommand): Promise<unknown>;
+  /** Requests logged since the last clear, optionally under a path prefix. */
+  count(pathPrefix?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startSimProcess(): Promise<SimHandle> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./sim-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<number, (value: unknown) => void>();
+  let next = 1;
+  child.on('message', (message: { id: number; value: unknown }) => {
+    waiting.get(message.id)?.(message.value);
+    waiting.delete(message.id);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    waiting.set(0, (value) => resolve(value as string));
+    child.once('exit', (code) => reject(new Error(`The simulator process exited (${code}) before it listened.`)));
+  });
+  const call = (command: SimCommand) =>
+    new Promise<unknown>((resolve) => {
+      const id = next++;
+      waiting.set(id, resolve);
+      child.send({ id, command });
+    });
+  return {
+    url,
+    pid: child.pid ?? 0,
+    call,
+    count: async (pathPrefix) => (await call(pathPrefix === undefined ? { op: 'count' } : { op: 'count', pathPrefix })) as number,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.disconnect();
+        setTimeout(() => child.kill(), 3000).unref();
+      }),
+  };
+}
