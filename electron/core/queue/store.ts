@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
 import { emptyCounts, type StateCounts } from '../../../shared/domain';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import type { RequestRecord } from '../providers/outcome';
 
@@ -149,8 +150,16 @@ export function setPaused(db: Db, batchId: string, paused: boolean): void {
   db.prepare('UPDATE batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
 }
 
+/** Asked after every finished request, so its statement is prepared once per database. */
+const pausedQueries = new WeakMap<Db, Statement>();
+
 export function isPaused(db: Db, batchId: string): boolean {
-  return (db.prepare('SELECT paused FROM batches WHERE id = ?').get(batchId) as { paused: number } | undefined)?.paused === 1;
+  let query = pausedQueries.get(db);
+  if (!query) {
+    query = db.prepare('SELECT paused FROM batches WHERE id = ?');
+    pausedQueries.set(db, query);
+  }
+  return (query.get(batchId) as { paused: number } | undefined)?.paused === 1;
 }
 
 /** The clerk stops a batch: what has not been sent is never sent, and says so. */

@@ -77,15 +77,19 @@ function rangeIds(rows: readonly ResultRow[], from: number, to: number): Set<num
   return ids;
 }
 
+const rowHeight = () => ROW_HEIGHT;
+
 export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const current = Math.min(active, Math.max(0, rows.length - 1));
+  // Stable functions: the virtualizer re-measures all rows whenever getItemKey changes identity.
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    estimateSize: rowHeight,
+    getItemKey,
     overscan: 12,
     useFlushSync: false,
   });
