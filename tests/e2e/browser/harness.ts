@@ -4,59 +4,18 @@
  * SQLite, real keychain, real HTTP to the simulator) through the same `dispatch` main uses.
  */
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import type { Bridge, EventName } from '../../../shared/contract';
 import { withSessionFallback } from '../../../electron/core/credentials/session';
 import { dispatch } from '../../../electron/core/dispatch';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security';
 import { createService, type AppService } from '../../../electron/core/service';
 import { startSimulator, type Simulator } from '../../simulator';
 import { testWorld, type TestWorld } from '../../support/fixtures';
+import { serveRenderer } from '../../support/renderer-server';
 
 const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
 export const SCREENSHOT_DIR = join(process.cwd(), 'tests', 'artifacts', 'screenshots');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
-
-async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(RENDERER_DIR, path === '/' ? 'index.html' : path);
-    readFile(file).then(
-      (body) => {
-        response.writeHead(200, {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'content-security-policy': CONTENT_SECURITY_POLICY,
-        });
-        response.end(body);
-      },
-      () => {
-        response.writeHead(404).end();
-      },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 export interface App {
   sim: Simulator;
@@ -92,7 +51,7 @@ export const test = base.extend<{ app: App }>({
       // The native save dialog is an edge that cannot exist here: its double answers with a path.
       chooseExportPath: async (suggestedName) => join(exportDir, suggestedName),
     });
-    const renderer = await serveRenderer();
+    const renderer = await serveRenderer(RENDERER_DIR);
     const pages: Page[] = [];
     service.onEvent((event: EventName, payload) => {
       for (const page of pages) {
