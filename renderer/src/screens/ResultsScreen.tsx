@@ -311,65 +311,34 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
                 spellCheck={false}
               />
             </label>
-            <label className="field inline">
-              <span>Show</span>
-              <select
-                data-testid="results-filter"
-                value={filters.outcome}
-                onChange={(e) => setFilter('outcome', e.target.value as OutcomeFilter)}
-              >
-                {OUTCOME_FILTERS.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field inline">
-              <span>Reason</span>
-              <select
-                data-testid="results-reason-filter"
-                value={filters.reason}
-                onChange={(e) => setFilter('reason', e.target.value as Reason | 'all')}
-              >
-                <option value="all">All reasons</option>
-                {reasons.map((id) => (
-                  <option key={id} value={id}>
-                    {REASON_LABELS[id]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field inline">
-              <span>Provider</span>
-              <select
-                data-testid="results-provider-filter"
-                value={filters.provider}
-                onChange={(e) => setFilter('provider', e.target.value as ProviderId | 'all')}
-              >
-                <option value="all">All providers</option>
-                {PROVIDER_IDS.map((id) => (
-                  <option key={id} value={id}>
-                    {providerName(id)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field inline">
-              <span>Account</span>
-              <select
-                data-testid="results-account-filter"
-                value={filters.account}
-                onChange={(e) => setFilter('account', e.target.value)}
-              >
-                <option value="all">All accounts</option>
-                {accounts.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect
+              label="Show"
+              testId="results-filter"
+              value={filters.outcome}
+              options={OUTCOME_FILTERS.map((option) => [option.value, option.label] as const)}
+              onChange={(value) => setFilter('outcome', value as OutcomeFilter)}
+            />
+            <FilterSelect
+              label="Reason"
+              testId="results-reason-filter"
+              value={filters.reason}
+              options={[['all', 'All reasons'], ...reasons.map((id) => [id, REASON_LABELS[id]] as const)]}
+              onChange={(value) => setFilter('reason', value as Reason | 'all')}
+            />
+            <FilterSelect
+              label="Provider"
+              testId="results-provider-filter"
+              value={filters.provider}
+              options={[['all', 'All providers'], ...PROVIDER_IDS.map((id) => [id, providerName(id)] as const)]}
+              onChange={(value) => setFilter('provider', value as ProviderId | 'all')}
+            />
+            <FilterSelect
+              label="Account"
+              testId="results-account-filter"
+              value={filters.account}
+              options={[['all', 'All accounts'], ...accounts.map((name) => [name, name] as const)]}
+              onChange={(value) => setFilter('account', value)}
+            />
 
             {filtered && (
               <button
@@ -472,5 +441,30 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
       )}
       {opened && <AttemptsPanel key={opened.id} row={opened} onClose={() => setOpened(null)} />}
     </section>
+  );
+}
+
+interface FilterSelectProps {
+  label: string;
+  testId: string;
+  value: string;
+  /** [value, label] pairs, in the order shown. */
+  options: readonly (readonly [string, string])[];
+  onChange: (value: string) => void;
+}
+
+/** One labelled filter of the results table. */
+function FilterSelect({ label, testId, value, options, onChange }: FilterSelectProps) {
+  return (
+    <label className="field inline">
+      <span>{label}</span>
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
