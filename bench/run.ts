@@ -44,7 +44,10 @@ const steps: [keyof Figures, () => Promise<unknown>][] = [
   ['memory', async () => (figures.memory = await benchMemory(sim))],
   ['renderer', async () => (figures.renderer = await benchRenderer(sim))],
 ];
+// BENCH_ONLY=import,queue measures only those figures (while working on one of them).
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 for (const [name, step] of steps) {
+  if (only && !only.includes(name)) continue;
   log(`${name}…`);
   try {
     await step();
