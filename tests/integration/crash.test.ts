@@ -1,5 +1,5 @@
 /**
- * The promise under crashes: the CLI is killed with SIGKILL at three random moments of a 2,000-item
+ * The promise under crashes: the CLI is killed with SIGKILL at three seeded moments of a 2,000-item
  * run (simulator latency on) and restarted each time. Every item ends succeeded; the simulator saw at
  * most one extra cancel for an item that was in flight at a kill, and none for any other item.
  */
@@ -76,7 +76,12 @@ describe('crash safety', () => {
     let kills = 0;
     for (let round = 0; round < 3; round++) {
       const child = start(['run', '--batch', batchId, '--concurrency', '4']);
-      await new Promise((resolve) => setTimeout(resolve, 700 + random() * 1500));
+      // The moment is counted in requests the simulator has seen from this run, not in time, so a slow
+      // machine (the CLI starting late) still gets its kill mid-run.
+      const killAfter = sim.requests.length + 20 + Math.floor(random() * 300);
+      let exited = false;
+      void child.done.then(() => (exited = true));
+      while (!exited && sim.requests.length < killAfter) await new Promise((resolve) => setTimeout(resolve, 5));
       child.kill();
       const ended = await child.done;
       if (ended.signal !== 'SIGKILL') continue; // it finished before the kill came
