@@ -39,6 +39,7 @@ import {
   UNTRUSTED_SENDER_ANSWER,
   allowsPermission,
   appFileFor,
+  contentTypeFor,
   isTrustedSender,
   navigationDecision,
   newWindowDecision,
@@ -64,11 +65,11 @@ function sqliteBinding(): string | undefined {
 /** The renderer's own files, and nothing else, each with the CSP header. */
 async function serveAppFile(request: Request): Promise<Response> {
   const file = appFileFor(request.url, rendererDir);
-  if (!file) return new Response('Not found', { status: 404 });
-  const response = await net.fetch(pathToFileURL(file).href);
-  const headers = new Headers(response.headers);
-  headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  return new Response(response.body, { status: response.status, headers });
+  const response = file ? await net.fetch(pathToFileURL(file).href).catch(() => null) : null;
+  if (!file || !response?.ok) return new Response('Not found', { status: 404 });
+  return new Response(response.body, {
+    headers: { 'Content-Type': contentTypeFor(file), 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  });
 }
 
 function harden(): void {

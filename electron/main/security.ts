@@ -2,7 +2,7 @@
  * The window's security settings and decisions as plain constants and functions, so Node tests can
  * check them without the Electron binary; `electron/main/index.ts` only wires them up.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Envelope } from '../../shared/contract';
 
 /** No inline script, no remote origin: the page loads only the app's own files. */
@@ -69,6 +69,22 @@ export function appFileFor(url: string, rendererDir: string): string | null {
   const inside = relative(root, file);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return null;
   return file;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** The Content-Type a renderer file is served with (module scripts load only as JavaScript). */
+export function contentTypeFor(file: string): string {
+  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** Is this URL one of the app's own pages (the app:// page, or the dev server's origin)? */

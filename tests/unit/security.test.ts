@@ -10,6 +10,7 @@ import {
   UNTRUSTED_SENDER_ANSWER,
   allowsPermission,
   appFileFor,
+  contentTypeFor,
   isAppUrl,
   isSafeExternalUrl,
   isTrustedSender,
@@ -75,6 +76,13 @@ describe('the app:// scheme serves the renderer folder and nothing else', () => 
   it('keeps dot-dot paths inside the folder (the URL itself resolves them)', () => {
     expect(appFileFor('app://bulk-cancel/../../etc/passwd', root)).toBe(join(root, 'etc', 'passwd'));
     expect(appFileFor('app://bulk-cancel/%2e%2e/%2e%2e/etc/passwd', root)).toBe(join(root, 'etc', 'passwd'));
+  });
+
+  it('serves scripts as JavaScript (module scripts load only so) and anything unknown as bytes', () => {
+    expect(contentTypeFor(join(root, 'assets', 'index-abc.js'))).toBe('text/javascript; charset=utf-8');
+    expect(contentTypeFor(join(root, 'index.html'))).toBe('text/html; charset=utf-8');
+    expect(contentTypeFor(join(root, 'assets', 'index.CSS'))).toBe('text/css; charset=utf-8');
+    expect(contentTypeFor(join(root, 'assets', 'data.bin'))).toBe('application/octet-stream');
   });
 
   it.each([
