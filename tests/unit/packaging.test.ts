@@ -91,14 +91,19 @@ describe('electron-builder.yml', () => {
     expect(packageJson.productName).toBe(APP_NAME);
   });
 
-  // Electron's userData is <appData>/<productName>; appData is documented per platform.
+  // Electron's userData is <appData>/<productName>; appData is documented per platform. Compared with
+  // "/" as separator, so the check holds whichever path flavour builds the Windows path.
   it.each([
-    ['win32', { APPDATA: 'C:\\Users\\clerk\\AppData\\Roaming' }, join('C:\\Users\\clerk\\AppData\\Roaming', 'Bulk Cancel')],
-    ['darwin', {}, join('/Users/clerk', 'Library', 'Application Support', 'Bulk Cancel')],
-    ['linux', {}, join('/home/clerk', '.config', 'Bulk Cancel')],
-    ['linux', { XDG_CONFIG_HOME: '/home/clerk/.xdg' }, join('/home/clerk/.xdg', 'Bulk Cancel')],
-  ] as const)('puts the packaged app’s data where Electron’s userData is on %s', (platform, env, expected) => {
-    const home = platform === 'darwin' ? '/Users/clerk' : platform === 'win32' ? 'C:\\Users\\clerk' : '/home/clerk';
-    expect(defaultDataDir(env, platform, home)).toBe(expected);
+    [
+      'win32',
+      'C:\\Users\\clerk',
+      { APPDATA: 'C:\\Users\\clerk\\AppData\\Roaming' },
+      'C:/Users/clerk/AppData/Roaming/Bulk Cancel',
+    ],
+    ['darwin', '/Users/clerk', {}, '/Users/clerk/Library/Application Support/Bulk Cancel'],
+    ['linux', '/home/clerk', {}, '/home/clerk/.config/Bulk Cancel'],
+    ['linux', '/home/clerk', { XDG_CONFIG_HOME: '/home/clerk/.xdg' }, '/home/clerk/.xdg/Bulk Cancel'],
+  ] as const)("puts the packaged app's data where Electron's userData is on %s", (platform, home, env, expected) => {
+    expect(defaultDataDir(env, platform, home).replaceAll('\\', '/')).toBe(expected);
   });
 });
