@@ -2,6 +2,7 @@
 // (not over) the Node build in node_modules that tests, the CLI and benchmarks use. The app passes
 // this file to better-sqlite3 as its `nativeBinding`. Runs before `npm start`; after `npm install`
 // only where the Electron binary is present (`--if-electron`), and then never fails the install.
+// `npm run dist` packs this file (electron-builder.yml), so a new build replaces those of other versions.
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,7 @@ try {
   const { rebuild } = await import('@electron/rebuild');
   console.log(`Building better-sqlite3 for Electron ${version}…`);
   await rebuild({ buildPath: work, electronVersion: version, onlyModules: ['better-sqlite3'], force: true });
+  rmSync(dirname(dirname(target)), { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(join(copy, 'build', 'Release', 'better_sqlite3.node'), target);
   console.log(`Built ${target}`);

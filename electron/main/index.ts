@@ -14,6 +14,7 @@ import {
   ipcMain,
   net,
   powerMonitor,
+  protocol,
   screen,
   session,
   shell,
@@ -30,11 +31,26 @@ import { createService, type AppService } from '../core/service';
 import { readSetting, writeSetting } from '../core/settings';
 import type { Db } from '../core/db/open';
 import { appMenu } from './menu';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security';
+import {
+  APP_PAGE_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  CONTENT_SECURITY_POLICY,
+  UNTRUSTED_SENDER_ANSWER,
+  allowsPermission,
+  appFileFor,
+  contentTypeFor,
+  isTrustedSender,
+  navigationDecision,
+  newWindowDecision,
+  secureWebPreferences,
+} from './security';
 import { restoreBounds } from './window-state';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+const rendererDir = join(here, '../renderer');
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? APP_PAGE_URL;
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 let window: BrowserWindow | null = null;
 let service: AppService | null = null;
@@ -46,30 +62,37 @@ function sqliteBinding(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return (
-    window !== null &&
-    event.sender === window.webContents &&
-    frame !== null &&
-    frame === window.webContents.mainFrame &&
-    isAppUrl(frame.url, rendererUrl)
-  );
+/** The renderer's own files, and nothing else, each with the CSP header. */
+async function serveAppFile(request: Request): Promise<Response> {
+  const file = appFileFor(request.url, rendererDir);
+  const response = file ? await net.fetch(pathToFileURL(file).href).catch(() => null) : null;
+  if (!file || !response?.ok) return new Response('Not found', { status: 404 });
+  return new Response(response.body, {
+    headers: { 'Content-Type': contentTypeFor(file), 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  });
 }
 
 function harden(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, serveAppFile);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowsPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowsPermission(permission));
+  session.defaultSession.setDevicePermissionHandler((details) => allowsPermission(details.deviceType));
+  // The dev server's pages get the same header as the app:// ones.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
+  const followLink = (event: Electron.Event, url: string) => {
+    const decision = navigationDecision(url, rendererUrl);
+    if (!decision.allow) event.preventDefault();
+    if (decision.openInBrowser) void shell.openExternal(decision.openInBrowser);
+  };
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, rendererUrl)) event.preventDefault();
-    });
+    contents.on('will-navigate', followLink);
+    contents.on('will-redirect', followLink);
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      const decision = newWindowDecision(url);
+      if (decision.openInBrowser) void shell.openExternal(decision.openInBrowser);
       return { action: 'deny' };
     });
   });
@@ -125,15 +148,9 @@ async function start(): Promise<void> {
     return;
   }
   const current = service;
-  ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
-    if (!isTrustedSender(event)) {
-      return {
-        ok: false,
-        error: { code: 'invalid_request', message: 'Requests are accepted only from the Bulk Cancel window.' },
-      };
-    }
-    return dispatch(current.handlers, channel, payload);
-  });
+  ipcMain.handle(INVOKE_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) =>
+    isTrustedSender(event, window, rendererUrl) ? dispatch(current.handlers, channel, payload) : UNTRUSTED_SENDER_ANSWER,
+  );
   current.onEvent((name, payload) => {
     window?.webContents.send(EVENT_CHANNEL, name, payload);
     // A batch that finishes while the clerk works in another window is worth a desktop notification.

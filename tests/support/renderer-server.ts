@@ -6,17 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
+import { join, normalize } from 'node:path';
+import { CONTENT_SECURITY_POLICY, contentTypeFor } from '../../electron/main/security';
 
 export type Route = (request: IncomingMessage, response: ServerResponse) => boolean;
 
@@ -28,7 +19,7 @@ export async function serveRenderer(dir: string, route?: Route): Promise<{ url: 
     readFile(file).then(
       (body) => {
         response.writeHead(200, {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-type': contentTypeFor(file),
           'content-security-policy': CONTENT_SECURITY_POLICY,
         });
         response.end(body);
