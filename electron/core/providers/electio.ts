@@ -7,7 +7,7 @@ import type { Reason } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, segment, send, transportOutcome, unsendable } from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -30,6 +30,8 @@ export function electioClient(options: ElectioOptions): ProviderClient {
   };
 
   async function cancelOne(item: SendItem): Promise<Answer> {
+    const refused = unsendable(item.reference, 'Electio');
+    if (refused) return { outcome: refused, requests: [] };
     const path = `/consignments/${segment(item.reference)}/cancel`;
     const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers }, `PUT ${path}`, now);
     const outcome =
@@ -67,7 +69,12 @@ export function electioClient(options: ElectioOptions): ProviderClient {
     }
     if (!Array.isArray(result.json)) {
       return all(
-        retry('provider_error', 'Electio answered the cancel list with something that is not a list of results.', result.status),
+        garbledOutcome(result, 'Electio') ??
+          retry(
+            'provider_error',
+            'Electio answered the cancel list with something that is not a list of results.',
+            result.status,
+          ),
       );
     }
     const byReference = new Map<string, Outcome>();

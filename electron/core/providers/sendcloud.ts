@@ -8,7 +8,7 @@
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, segment, send, transportOutcome, unsendable } from './request';
 import type { SendcloudAuth } from './sendcloud-auth';
 
 export interface SendcloudOptions {
@@ -92,6 +92,8 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   }
 
   async function cancelLabel(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+    const refused = unsendable(item.reference, 'Sendcloud');
+    if (refused) return refused;
     const byParcel = /^\d+$/.test(item.reference);
     const path = byParcel
       ? `/api/v2/parcels/${segment(item.reference)}/cancel`
