@@ -7,7 +7,7 @@ import type { Reason } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome, unsendable } from './request';
+import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -108,7 +108,7 @@ function bulkEntry(entry: unknown, httpStatus: number): { reference: string; out
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { IsSuccess, Message, Data } = entry as Record<string, unknown>;
   if (typeof Data !== 'string' || typeof IsSuccess !== 'boolean') return undefined;
-  const message = typeof Message === 'string' && Message.trim() ? Message.trim() : undefined;
+  const message = providerMessage(Message);
   const reason = message ? reasonFromMessage(message) : undefined;
   let outcome: Outcome;
   if (IsSuccess) {
@@ -143,7 +143,8 @@ function errorOutcome(answer: HttpAnswer, now: number): Outcome {
 
 /** The provider's `Message` when it sent one; otherwise a plain sentence with the status. */
 function errorMessage(answer: HttpAnswer): string {
-  const body = answer.json as { Message?: unknown } | undefined;
-  if (body && typeof body.Message === 'string' && body.Message.trim()) return body.Message.trim();
-  return `Electio answered HTTP ${answer.status} without an explanation.`;
+  return (
+    providerMessage((answer.json as { Message?: unknown } | undefined)?.Message) ??
+    `Electio answered HTTP ${answer.status} without an explanation.`
+  );
 }

@@ -77,6 +77,16 @@ export function commonOutcome(
   return undefined;
 }
 
+/** At most this much of a provider's message is kept: a few sentences, never a whole page. */
+const MESSAGE_LENGTH = 500;
+
+/** A provider's message as the clerk reads it: trimmed and cut short; undefined when it is not text or empty. */
+export function providerMessage(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const text = value.trim();
+  return text.length <= MESSAGE_LENGTH ? text : `${text.slice(0, MESSAGE_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+}
+
 /** Percent-encodes one path segment, so a reference can never change the path or the host. */
 export const segment = (value: string) => encodeURIComponent(value);
 
