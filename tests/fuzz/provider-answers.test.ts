@@ -275,6 +275,25 @@ describe('provider answers that are not what they should be', () => {
     expect(drained?.items[0]?.message).toMatch(/^x+…$/);
   });
 
+  // Regression: a busy token endpoint (503) held the account as if its client id and secret were refused.
+  it('retries when the OAuth2 token endpoint is busy, without holding the account', async () => {
+    const busy: AnswerSpec = {
+      status: 503,
+      contentType: 'text/html',
+      retryAfter: null,
+      body: { kind: 'text', value: '<h1>busy</h1>' },
+    };
+    const drained = await drain([busy], 'cancel', true, ['39874b59-2a68-4a3d-8e00-aeb9e0540d00']);
+    expect(drained?.report.attention).toEqual([]);
+    expect(drained?.items).toEqual([
+      expect.objectContaining({
+        state: 'failed',
+        reason: 'network',
+        message: expect.stringMatching(/token service answered HTTP 503 .*gave up after 3 attempts/),
+      }),
+    ]);
+  });
+
   it('says the answer was too large, reading no further than the limit, with or without Content-Length', async () => {
     for (const declared of [true, false]) {
       const huge: AnswerSpec = {
