@@ -5,12 +5,13 @@
  * nothing else is ever thrown, and no row is lost without a word.
  */
 import fc from 'fast-check';
+import writeXlsxFile from 'write-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { readRecords } from '../../electron/core/import/records';
 import { checkReference } from '../../electron/core/import/references';
 import { planImport, readFile, type ImportPlan } from '../../electron/core/import/source';
-import { csvText, electioReference, noise, utf16, utf8, validReference } from './arbitraries';
+import { cell, csvText, electioReference, noise, utf16, utf8, validReference } from './arbitraries';
 import { runs } from './runs';
 
 /** What the clerk gets for a file: its preview and the text it was read from, or the sentence that refuses it. */
@@ -286,5 +287,34 @@ describe('regressions found by fuzzing', () => {
     expect(plan.rejected).toHaveLength(1);
     expect(plan.rejected[0]?.value).toBe(`${'A'.repeat(79)}…`);
     expect(plan.rejected[0]?.error.length).toBeLessThan(400);
+  });
+});
+
+describe('workbooks of arbitrary cells', () => {
+  it('reads any sheet as a sound preview that finds every reference of its Reference column', async () => {
+    const write = writeXlsxFile as unknown as (data: { value: string | number }[][]) => { toBuffer(): Promise<Buffer> };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.oneof(validReference, cell), fc.oneof(cell, fc.double({ noNaN: true }))), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        async (rows) => {
+          const data = [
+            [{ value: 'Reference' }, { value: 'Note' }],
+            ...rows.map(([ref, note]) => [{ value: ref }, { value: note }]),
+          ];
+          const result = await importFile(await write(data).toBuffer());
+          if (result instanceof AppError) throw result;
+          expectSoundPlan(result.plan, null);
+          const valid = rows.flatMap(([ref]) => {
+            const check = checkReference(ref.trim());
+            return check.ok ? [check.reference] : [];
+          });
+          expect(result.plan.entries.map((entry) => entry.reference)).toEqual([...new Set(valid)]);
+        },
+      ),
+      runs(0.1),
+    );
   });
 });
