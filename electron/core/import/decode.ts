@@ -11,15 +11,53 @@ export interface DecodedText {
 }
 
 export function decodeBytes(bytes: Uint8Array): DecodedText {
+  if (OLE2.every((byte, i) => bytes[i] === byte)) {
+    throw new AppError(
+      'bad_input',
+      'This is an old Excel (.xls) workbook or another Office document. Open it in Excel and save it as .xlsx or as "CSV UTF-8".',
+    );
+  }
   const decoded = decode(bytes);
   // Checked on the text, so a BOM in front of binary data does not let it through.
-  if (decoded.text.slice(0, 8192).includes('\u0000')) {
+  const sample = decoded.text.slice(0, 8192);
+  if (sample.startsWith('%PDF-')) {
+    throw new AppError(
+      'bad_input',
+      'This file is a PDF, not a list. Export the list from your system as CSV, or copy the references and paste them.',
+    );
+  }
+  if (BINARY_STARTS.some((start) => start.every((byte, i) => bytes[i] === byte)) || looksBinary(sample)) {
     throw new AppError(
       'bad_input',
       'This file is not a text list (it contains binary data). Save it from your spreadsheet as "CSV UTF-8" and import that.',
     );
   }
   return decoded;
+}
+
+/** The start of an old Office file (.xls, .doc): binary, but worth a sentence of its own. */
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/** Files picked by mistake (a screenshot, a compressed export) are known by their start, however short. */
+const BINARY_STARTS = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x47, 0x49, 0x46, 0x38], // GIF8
+  [0x1f, 0x8b], // gzip
+];
+
+/**
+ * Text holds no NUL and hardly any other control character; binary data read as Windows-1252
+ * (every byte decodes) is full of them. Tabs, line ends and form feeds are text.
+ */
+function looksBinary(sample: string): boolean {
+  let controls = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code === 0) return true;
+    if ((code < 0x20 && (code < 0x09 || code > 0x0d)) || code === 0x7f) controls++;
+  }
+  return controls > 4 && controls * 50 > sample.length;
 }
 
 function decode(bytes: Uint8Array): DecodedText {

@@ -8,7 +8,7 @@ import { PROVIDER_IDS, type Action, type ProviderId } from '../../../shared/doma
 import { AppError, isAppError } from '../errors';
 import { findReferenceColumn, type ReferenceColumn } from './columns';
 import { readRecords, type Records } from './records';
-import { checkReference } from './references';
+import { checkReference, shown } from './references';
 import { findRoutingColumns, providerFromCell, type RoutingColumns } from './routing';
 
 export interface ImportEntry {
@@ -52,7 +52,7 @@ export function parseTable({ records, delimiter, problems }: Records, options: P
 
   const routing = findRoutingColumns(records[firstIndex] ?? null);
   const { index, hasHeader } = referenceColumn(records, firstIndex, routing);
-  const column = { index, name: hasHeader && index >= 0 ? cellAt(records[firstIndex], index) : null };
+  const column = { index, name: hasHeader && index >= 0 ? shown(cellAt(records[firstIndex], index)) : null };
 
   const entries: ImportEntry[] = [];
   const rejected: RejectedRow[] = [];
@@ -66,12 +66,12 @@ export function parseTable({ records, delimiter, problems }: Records, options: P
     const value = index >= 0 ? cellAt(record, index) : '';
     const problem = problems.get(i);
     if (problem) {
-      rejected.push({ row, value, error: problem });
+      rejected.push({ row, value: shown(value), error: problem });
       continue;
     }
     const entry = readEntry(record, row, value, hasHeader ? routing : null, allowed, action);
     if ('error' in entry) {
-      rejected.push({ row, value: entry.value, error: entry.error });
+      rejected.push({ row, value: shown(entry.value), error: entry.error });
       continue;
     }
     if (seen.has(entry.reference)) {
@@ -108,7 +108,10 @@ function readEntry(
   const providerCell = routing && routing.provider >= 0 ? cellAt(record, routing.provider) : '';
   const named = providerCell ? providerFromCell(providerCell) : undefined;
   if (providerCell && !named) {
-    return { value: providerCell, error: `"${providerCell}" is not a provider Bulk Cancel knows (${PROVIDER_IDS.join(', ')}).` };
+    return {
+      value: providerCell,
+      error: `"${shown(providerCell)}" is not a provider Bulk Cancel knows (${PROVIDER_IDS.join(', ')}).`,
+    };
   }
   const accountName = (routing && routing.account >= 0 ? cellAt(record, routing.account) : '') || null;
   const providers = named ? [named] : allowed;

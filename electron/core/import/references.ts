@@ -37,6 +37,15 @@ export function resemblesReference(value: string): boolean {
   );
 }
 
+/** At most this many characters of a cell are repeated back to the clerk: enough to find it, never a whole huge field. */
+const SHOWN_LENGTH = 80;
+
+/** A cell as the clerk is shown it in a rejection: cut short, with an ellipsis, when it is long. */
+export function shown(value: string): string {
+  if (value.length <= SHOWN_LENGTH) return value;
+  return `${value.slice(0, SHOWN_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+}
+
 export type ReferenceCheck = { ok: true; reference: string; provider: ProviderId } | { ok: false; error: string };
 
 /** Validates a trimmed cell against the allowed providers (all of them when none is given). */
@@ -49,7 +58,7 @@ export function checkReference(
   if (SCIENTIFIC.test(value)) {
     return {
       ok: false,
-      error: `"${value}" is a number a spreadsheet rewrote in scientific notation, so digits are lost. Format the column as Text in the spreadsheet and export again.`,
+      error: `"${shown(value)}" is a number a spreadsheet rewrote in scientific notation, so digits are lost. Format the column as Text in the spreadsheet and export again.`,
     };
   }
   const provider = providersFor(value, action).find((id) => allowed.includes(id));
@@ -63,5 +72,5 @@ export function checkReference(
         : `${PROVIDER_LABELS[id]} like ${PROVIDERS[id].referenceExample}`,
     )
     .join(' or ');
-  return { ok: false, error: `"${value}" is not a valid reference (expected ${expected}).` };
+  return { ok: false, error: `"${shown(value)}" is not a valid reference (expected ${expected}).` };
 }

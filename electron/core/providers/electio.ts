@@ -7,7 +7,7 @@ import type { Reason } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -30,6 +30,8 @@ export function electioClient(options: ElectioOptions): ProviderClient {
   };
 
   async function cancelOne(item: SendItem): Promise<Answer> {
+    const refused = unsendable(item.reference, 'Electio');
+    if (refused) return { outcome: refused, requests: [] };
     const path = `/consignments/${segment(item.reference)}/cancel`;
     const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers }, `PUT ${path}`, now);
     const outcome =
@@ -67,7 +69,12 @@ export function electioClient(options: ElectioOptions): ProviderClient {
     }
     if (!Array.isArray(result.json)) {
       return all(
-        retry('provider_error', 'Electio answered the cancel list with something that is not a list of results.', result.status),
+        garbledOutcome(result, 'Electio') ??
+          retry(
+            'provider_error',
+            'Electio answered the cancel list with something that is not a list of results.',
+            result.status,
+          ),
       );
     }
     const byReference = new Map<string, Outcome>();
@@ -101,7 +108,7 @@ function bulkEntry(entry: unknown, httpStatus: number): { reference: string; out
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { IsSuccess, Message, Data } = entry as Record<string, unknown>;
   if (typeof Data !== 'string' || typeof IsSuccess !== 'boolean') return undefined;
-  const message = typeof Message === 'string' && Message.trim() ? Message.trim() : undefined;
+  const message = providerMessage(Message);
   const reason = message ? reasonFromMessage(message) : undefined;
   let outcome: Outcome;
   if (IsSuccess) {
@@ -136,7 +143,8 @@ function errorOutcome(answer: HttpAnswer, now: number): Outcome {
 
 /** The provider's `Message` when it sent one; otherwise a plain sentence with the status. */
 function errorMessage(answer: HttpAnswer): string {
-  const body = answer.json as { Message?: unknown } | undefined;
-  if (body && typeof body.Message === 'string' && body.Message.trim()) return body.Message.trim();
-  return `Electio answered HTTP ${answer.status} without an explanation.`;
+  return (
+    providerMessage((answer.json as { Message?: unknown } | undefined)?.Message) ??
+    `Electio answered HTTP ${answer.status} without an explanation.`
+  );
 }

@@ -21,6 +21,8 @@ export interface HttpAnswer {
   json: unknown;
   /** The provider said JSON but sent something that is not: an answer that cannot be trusted. */
   malformed: boolean;
+  /** The body was longer than any answer of a provider can be; it was not read (`text` is empty). */
+  tooLarge: boolean;
 }
 
 export interface HttpFailure {
@@ -36,7 +38,8 @@ export interface Http {
   send(request: HttpRequest): Promise<HttpResult>;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Far above any real answer (a 100-item cancel list is tens of KB), and never read past. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
 
 export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
@@ -52,7 +55,7 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
           signal: controller.signal,
           redirect: 'error',
         });
-        const text = await readText(response);
+        const { text, tooLarge } = await readBody(response);
         const json = parseJson(text);
         const saysJson = /json/i.test(response.headers.get('content-type') ?? '');
         return {
@@ -62,6 +65,7 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
           text,
           json,
           malformed: saysJson && text.trim() !== '' && json === undefined,
+          tooLarge,
         };
       } catch (error) {
         return toFailure(error, controller.signal.aborted, timeoutMs);
@@ -72,14 +76,26 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
   };
 }
 
-async function readText(response: Response): Promise<string> {
-  const length = Number(response.headers.get('content-length') ?? '0');
-  if (length > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    return '';
+/** Reads the body up to MAX_BODY_BYTES and stops there, whatever Content-Length says (or does not say). */
+async function readBody(response: Response): Promise<{ text: string; tooLarge: boolean }> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (!response.body) return { text: '', tooLarge: false };
+  const reader = response.body.getReader();
+  if (declared > MAX_BODY_BYTES) {
+    await reader.cancel();
+    return { text: '', tooLarge: true };
   }
-  const text = await response.text();
-  return text.length > MAX_BODY_BYTES ? text.slice(0, MAX_BODY_BYTES) : text;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return { text: '', tooLarge: true };
+    }
+    chunks.push(chunk.value);
+  }
+  return { text: new TextDecoder().decode(Buffer.concat(chunks, size)), tooLarge: false };
 }
 
 function parseJson(text: string): unknown {

@@ -8,7 +8,7 @@
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
 import type { SendcloudAuth } from './sendcloud-auth';
 
 export interface SendcloudOptions {
@@ -92,6 +92,8 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   }
 
   async function cancelLabel(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+    const refused = unsendable(item.reference, 'Sendcloud');
+    if (refused) return refused;
     const byParcel = /^\d+$/.test(item.reference);
     const path = byParcel
       ? `/api/v2/parcels/${segment(item.reference)}/cancel`
@@ -132,17 +134,16 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
 /** v2 bodies: `{error:{code,request,message}}` or `{status,message}`. */
 function v2Message(answer: HttpAnswer): string {
   const body = answer.json as { error?: { message?: unknown }; message?: unknown } | undefined;
-  const message = body?.error?.message ?? body?.message;
-  return typeof message === 'string' && message.trim()
-    ? message.trim()
-    : `Sendcloud answered HTTP ${answer.status} without an explanation.`;
+  return (
+    providerMessage(body?.error?.message ?? body?.message) ?? `Sendcloud answered HTTP ${answer.status} without an explanation.`
+  );
 }
 
 /** v3 bodies: `{data:{status,message}}` or `{errors:[{status,code,detail}]}`. */
 function v3Message(answer: HttpAnswer): string {
   const body = answer.json as { data?: { message?: unknown }; errors?: { detail?: unknown }[] } | undefined;
-  const message = body?.data?.message ?? body?.errors?.[0]?.detail;
-  return typeof message === 'string' && message.trim()
-    ? message.trim()
-    : `Sendcloud answered HTTP ${answer.status} without an explanation.`;
+  return (
+    providerMessage(body?.data?.message ?? body?.errors?.[0]?.detail) ??
+    `Sendcloud answered HTTP ${answer.status} without an explanation.`
+  );
 }

@@ -8,7 +8,7 @@ import type { ApiLink } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, garbledOutcome, segment, send, transportOutcome } from './request';
+import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
 
 export interface SortedProOptions {
   http: Http;
@@ -88,6 +88,8 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   }
 
   async function cancelOne(item: SendItem): Promise<Answer> {
+    const refused = unsendable(item.reference, 'Sorted PRO');
+    if (refused) return { outcome: refused, requests: [] };
     const requests: RequestRecord[] = [];
     let outcome: Outcome;
     if (item.action === 'cancel-and-delete' && item.step === 'cancelled') {
@@ -122,7 +124,7 @@ function bodyMessage(answer: HttpAnswer): string | undefined {
         )
         .filter(Boolean)
     : [];
-  return details.length ? `${body.message.trim()} (${details.join('; ')})` : body.message.trim();
+  return providerMessage(details.length ? `${body.message.trim()} (${details.join('; ')})` : body.message);
 }
 
 function links(answer: HttpAnswer): ApiLink[] | null {
