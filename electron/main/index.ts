@@ -10,6 +10,7 @@ import {
   Menu,
   Notification,
   app,
+  clipboard,
   dialog,
   ipcMain,
   net,
@@ -25,6 +26,8 @@ import { keychainStore } from '../core/credentials/store';
 import { openDatabase } from '../core/db/open';
 import { dispatch } from '../core/dispatch';
 import { describeError } from '../core/errors';
+import { openLog, silentLog, type Log } from '../core/log';
+import { LOG_FOLDER } from '../core/paths';
 import { claimerName } from '../core/queue/claimer';
 import { createService, type AppService } from '../core/service';
 import { readSetting, writeSetting } from '../core/settings';
@@ -39,6 +42,7 @@ const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here
 let window: BrowserWindow | null = null;
 let service: AppService | null = null;
 let openDb: Db | null = null;
+let log: Log = silentLog();
 
 /** better-sqlite3 built for Electron by `npm start` (scripts/electron-native.mjs), when present. */
 function sqliteBinding(): string | undefined {
@@ -103,6 +107,19 @@ async function start(): Promise<void> {
   harden();
   Menu.setApplicationMenu(appMenu(process.platform));
   const dataDir = process.env.BULK_CANCEL_DATA_DIR ?? app.getPath('userData');
+  // Electron's own logs folder, or the logs folder of BULK_CANCEL_DATA_DIR (as the CLI does).
+  const logDir = process.env.BULK_CANCEL_DATA_DIR ? join(dataDir, LOG_FOLDER) : app.getPath('logs');
+  log = openLog(logDir);
+  log.info('app started', {
+    version: app.getVersion(),
+    electron: process.versions.electron,
+    chrome: process.versions.chrome,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    dataDir,
+    logDir,
+  });
   let db: Db;
   try {
     const binding = sqliteBinding();
@@ -113,6 +130,9 @@ async function start(): Promise<void> {
       credentials: withSessionFallback(keychainStore()),
       fetch: (url, init) => net.fetch(url, init),
       owner: claimerName('app'),
+      log,
+      appVersion: app.getVersion(),
+      copyText: (text) => clipboard.writeText(text),
       chooseExportPath: async (suggestedName) => {
         const options = { defaultPath: join(app.getPath('documents'), suggestedName) };
         const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
@@ -120,6 +140,8 @@ async function start(): Promise<void> {
       },
     });
   } catch (error) {
+    log.error('data cannot be opened', { error });
+    await log.flush();
     dialog.showErrorBox('Bulk Cancel cannot open its data', describeError(error));
     app.exit(4);
     return;
@@ -177,7 +199,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('before-quit', confirmQuit);
   app.on('window-all-closed', () => {
-    void service?.close().finally(() => app.quit());
+    void service
+      ?.close()
+      .then(() => log.info('app quits'))
+      .then(() => log.flush())
+      .finally(() => app.quit());
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0 && openDb) createWindow(openDb);
