@@ -69,17 +69,21 @@ export function runLogging(log: Log, batchId: string): Pick<RunnerDeps, 'onAnswe
   };
 }
 
-/** One line per request, however many items it carried (an Electio list is one request for up to 100). */
+/**
+ * One line per request, however many items it carried (an Electio list is one request for up to
+ * 100): the items' records of one request share its endpoint, start, duration and status.
+ */
 function logAnswers(log: Log, batchId: string, account: Account, answers: ReadonlyMap<number, Answer>): void {
-  const requests = new Map<RequestRecord, Outcome[]>();
+  const requests = new Map<string, { record: RequestRecord; outcomes: Outcome[] }>();
   for (const { outcome, requests: records } of answers.values()) {
     for (const record of records) {
-      const outcomes = requests.get(record);
-      if (outcomes) outcomes.push(outcome);
-      else requests.set(record, [outcome]);
+      const key = `${record.endpoint} ${record.startedAt} ${record.durationMs} ${record.httpStatus}`;
+      const request = requests.get(key);
+      if (request) request.outcomes.push(outcome);
+      else requests.set(key, { record, outcomes: [outcome] });
     }
   }
-  for (const [record, outcomes] of requests) {
+  for (const { record, outcomes } of requests.values()) {
     const tally = new Map<string, number>();
     for (const outcome of outcomes) tally.set(label(outcome), (tally.get(label(outcome)) ?? 0) + 1);
     const trouble = outcomes.find((outcome) => outcome.kind !== 'final' || outcome.state === 'failed');
