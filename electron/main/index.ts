@@ -168,7 +168,10 @@ async function start(): Promise<void> {
     }
   });
   // A laptop that wakes up probes its offline accounts at once instead of waiting out the backoff.
-  powerMonitor.on('resume', () => current.wake());
+  powerMonitor.on('resume', () => {
+    log.info('machine woke up');
+    current.wake();
+  });
   createWindow(db);
   current.resumeWaiting();
 }

@@ -3,6 +3,7 @@
  * (the harness's double keeps it), the clerk sees "Diagnostics copied", and the text names the
  * account and its kind of key but never the key.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { ELECTIO_DEFAULT_API_KEY } from '../../simulator';
 import { expect, test } from './harness';
 
@@ -18,6 +19,11 @@ test('copies a support text with the account and the recent log, and no key', as
 
   await page.getByTestId('copy-diagnostics').click();
   await expect(page.getByTestId('toast')).toHaveText('Diagnostics copied');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).include('.support-panel').analyze();
+    expect(violations.map((v) => `${v.id} (${v.impact})`)).toEqual([]);
+  }
   expect(app.clipboard).toHaveLength(1);
   const text = app.clipboard[0] ?? '';
   expect(text).toContain('App: Bulk Cancel e2e');
