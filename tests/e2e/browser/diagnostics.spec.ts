@@ -3,9 +3,11 @@
  * (the harness's double keeps it), the clerk sees "Diagnostics copied", and the text names the
  * account and its kind of key but never the key.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { ELECTIO_DEFAULT_API_KEY } from '../../simulator';
-import { expect, test } from './harness';
+import { SCREENSHOT_DIR, expect, test } from './harness';
 
 test('copies a support text with the account and the recent log, and no key', async ({ app, page }) => {
   await app.open(page);
@@ -17,8 +19,11 @@ test('copies a support text with the account and the recent log, and no key', as
   await page.getByTestId('account-save').click();
   await expect(page.locator('[data-testid="account-row"][data-account="Warehouse"]')).toBeVisible();
 
+  await page.getByTestId('copy-diagnostics').scrollIntoViewIfNeeded();
   await page.getByTestId('copy-diagnostics').click();
   await expect(page.getByTestId('toast')).toHaveText('Diagnostics copied');
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'accounts-diagnostics-copied.png') });
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const { violations } = await new AxeBuilder({ page }).include('.support-panel').analyze();
