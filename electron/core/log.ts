@@ -84,7 +84,7 @@ export function encodedForms(secret: string): string[] {
 
 /** Header and field names whose value is a credential, wherever they appear. */
 const SENSITIVE_NAME =
-  'proxy-authorization|authorization|x-api-key|api[-_]?key|x-auth-token|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret[-_]?key|secret|password|passwd|set-cookie|cookie|token';
+  'proxy-authorization|authorization|ocp-apim-subscription-key|subscription[-_]?key|x-api-key|api[-_]?key|access[-_]?key|private[-_]?key|x-auth-token|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret[-_]?key|secret|password|passwd|set-cookie|cookie|token';
 const SENSITIVE_KEY = new RegExp(`^(?:${SENSITIVE_NAME})$`, 'i');
 
 const TEXT_RULES: readonly [RegExp, string][] = [

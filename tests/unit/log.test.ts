@@ -78,6 +78,7 @@ describe('redaction', () => {
       ['authorization: Basic c2ltLXNjLXB1YmxpYzpzaW0=', `authorization: ${REDACTED}`],
       ['Authorization: Bearer abc.DEF-123_xyz', `Authorization: ${REDACTED}`],
       ['{"X-API-KEY":"k-123456","ok":true}', `{"X-API-KEY":"${REDACTED}","ok":true}`],
+      ['Ocp-Apim-Subscription-Key: 0123abcd', `Ocp-Apim-Subscription-Key: ${REDACTED}`],
       ['api-key=abcdef123&page=2', `api-key=${REDACTED}&page=2`],
       ['Cookie: session=1; theme=dark', `Cookie: ${REDACTED}`],
       [
@@ -106,6 +107,7 @@ describe('redaction', () => {
     const value: Record<string, unknown> = {
       headers: new Headers({ Authorization: 'Basic Zm9vOmJhcg==', Accept: 'application/json' }),
       apiKey: 'k',
+      'ocp-apim-subscription-key': 'electio',
       client_secret: 'x',
       nested: { password: 'p', kept: 'visible' },
     };
@@ -113,6 +115,7 @@ describe('redaction', () => {
     expect(redact(value)).toEqual({
       headers: { authorization: REDACTED, accept: 'application/json' },
       apiKey: REDACTED,
+      'ocp-apim-subscription-key': REDACTED,
       client_secret: REDACTED,
       nested: { password: REDACTED, kept: 'visible' },
       self: '[…]',
