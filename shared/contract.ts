@@ -294,6 +294,11 @@ export const channels = {
   },
   /** Deletes a finished batch's history (refused while any of its items wait or are being sent). */
   'batch.delete': { request: z.object({ batchId: Id }).strict(), response: z.object({ deleted: z.literal(true) }) },
+  /**
+   * "Copy diagnostics for support": main puts a support text (versions, folders, counts, accounts by
+   * name and kind of credential, the last log lines; never a secret) on the clipboard itself.
+   */
+  'app.diagnostics': { request: Empty, response: z.object({ copied: z.literal(true) }) },
   /** What the window remembers between runs (the last screen). */
   'ui.state': {
     request: z.object({ lastScreen: z.string().max(40).optional() }).strict(),

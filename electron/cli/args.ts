@@ -40,6 +40,7 @@ export const COMMANDS = {
   run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait'],
   results: ['batch', 'format', 'failed'],
   status: ['batch'],
+  diagnostics: [],
 } as const satisfies Record<string, readonly OptionName[]>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -156,6 +157,8 @@ Commands:
   results --batch ID [--format json|csv] [--failed]
                          every item's result, in import order
   status [--batch ID]    item counts per state
+  diagnostics            a text for support: versions, folders, counts, accounts with the
+                         kind of key each has (never a key), the last 200 log lines
 
 Providers: electio (Electio, Sorted PRO v1; references like EC-000-05D-1NS),
 sorted-pro (Sorted PRO v2; sp_ and digits), sendcloud (shipment UUIDs, or the

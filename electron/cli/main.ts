@@ -25,12 +25,15 @@ import {
   viewAccount,
   type Account,
 } from '../core/accounts';
+import { accountFacts, registeringSecrets, runLogging } from '../core/activity';
 import { keychainStore, type CredentialStore } from '../core/credentials/store';
 import { DATABASE_FILE, databaseError, openDatabase, type Db } from '../core/db/open';
+import { diagnosticsText } from '../core/diagnostics';
 import { AppError, describeError, isAppError } from '../core/errors';
 import { planImport, queueImport, readFile, routeEntries, type AccountChoices, type Routing } from '../core/import/source';
+import { openLog, type Log } from '../core/log';
 import { batchOrigin } from '../core/origin';
-import { defaultDataDir } from '../core/paths';
+import { LOG_FOLDER, defaultDataDir, defaultLogDir } from '../core/paths';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
 import { claimerName, isClaimerAlive } from '../core/queue/claimer';
 import { batchCounts, releaseAbandonedClaims } from '../core/queue/store';
@@ -45,19 +48,26 @@ export const EXIT = { done: 0, someFailed: 1, badInput: 2, attention: 3, databas
 interface Context {
   db: Db;
   credentials: CredentialStore;
+  log: Log;
   out: Output;
   values: ParsedCommand['values'];
   positionals: string[];
 }
 
+const version = () => (typeof BULK_CANCEL_VERSION === 'string' ? BULK_CANCEL_VERSION : 'dev');
+
 export async function main(argv: readonly string[]): Promise<number> {
   let db: Db | undefined;
   let dataDir: string | undefined;
+  let log: Log | undefined;
+  let command: CommandName | null = null;
   try {
-    const { command, positionals, values } = parseCommandLine(argv);
+    const parsed = parseCommandLine(argv);
+    const { positionals, values } = parsed;
+    command = parsed.command;
     const json = values.json === true;
     if (values.version) {
-      process.stdout.write(`${typeof BULK_CANCEL_VERSION === 'string' ? BULK_CANCEL_VERSION : 'dev'}\n`);
+      process.stdout.write(`${version()}\n`);
       return EXIT.done;
     }
     if (values.help) {
@@ -75,8 +85,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new AppError('bad_input', '--data-dir needs a folder.');
     }
     dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir();
+    // The log sits with the data it is about: in --data-dir's logs folder when one is given.
+    log = openLog(typeof values['data-dir'] === 'string' ? join(dataDir, LOG_FOLDER) : defaultLogDir());
+    log.info('cli', { command, version: version(), node: process.versions.node, platform: process.platform });
     db = openDatabase(dataDir);
-    const context: Context = { db, credentials: keychainStore(), out: output(json), values, positionals };
+    const credentials = registeringSecrets(keychainStore(), log);
+    const context: Context = { db, credentials, log, out: output(json), values, positionals };
     switch (command) {
       case 'account add':
         return await accountAdd(context);
@@ -92,17 +106,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         return results(context);
       case 'status':
         return status(context);
+      case 'diagnostics':
+        return await diagnostics(context);
       default:
         return command satisfies never;
     }
   } catch (error) {
-    return fail(sqliteError(error, dataDir));
+    const problem = sqliteError(error, dataDir);
+    log?.[isAppError(problem) ? 'warn' : 'error']('command failed', { command, message: describeError(problem) });
+    return fail(problem);
   } finally {
     try {
       db?.close();
     } catch {
       // Closing can only fail when the database already failed, and that was reported.
     }
+    await log?.flush();
   }
 }
 
@@ -236,7 +255,7 @@ function describeSettings(view: AccountView): string {
   return parts.join(', ');
 }
 
-async function accountAdd({ db, credentials, out, values, positionals }: Context): Promise<number> {
+async function accountAdd({ db, credentials, log, out, values, positionals }: Context): Promise<number> {
   noPositionals(positionals);
   const provider = providerOption(requireString(values, 'provider')) as ProviderId;
   const name = requireString(values, 'name');
@@ -247,6 +266,7 @@ async function accountAdd({ db, credentials, out, values, positionals }: Context
   const secret = await readSecretLine(secretPrompt(provider, settings, name));
   if (!secret) throw new AppError('bad_input', 'The API key is empty: give it as one line on stdin.');
   const account = await addAccount(db, credentials, { provider, name, baseUrl, settings, secret }, Date.now());
+  log.info('account added', accountFacts(account));
   const view = await viewAccount(account, credentials);
   out.result({ name: view.name, provider: view.provider, baseUrl: view.baseUrl, hasSecret: view.hasSecret }, () => [
     `Added account "${view.name}" (${view.provider}, ${view.baseUrl}); its key is in the system keychain.`,
@@ -275,7 +295,7 @@ async function accountList({ db, credentials, out, positionals }: Context): Prom
   return EXIT.done;
 }
 
-async function accountRemove({ db, credentials, out, positionals }: Context): Promise<number> {
+async function accountRemove({ db, credentials, log, out, positionals }: Context): Promise<number> {
   const [name = ''] = positionals;
   const account = findAccountByName(db, name);
   if (!account) throw new AppError('bad_input', `There is no account named "${name.trim()}". See bulk-cancel account list.`);
@@ -294,6 +314,7 @@ async function accountRemove({ db, credentials, out, positionals }: Context): Pr
     );
   }
   await removeAccount(db, credentials, account.id, Date.now());
+  log.info('account removed', accountFacts(account));
   out.result({ removed: account.name }, () => [`Removed account "${account.name}" and its key.`]);
   return EXIT.done;
 }
@@ -409,7 +430,7 @@ async function importFile({ db, out, values, positionals }: Context): Promise<nu
   return EXIT.done;
 }
 
-async function run({ db, credentials, out, values, positionals }: Context): Promise<number> {
+async function run({ db, credentials, log, out, values, positionals }: Context): Promise<number> {
   noPositionals(positionals);
   const batchId = requireBatch(db, values);
   const abort = new AbortController();
@@ -420,8 +441,10 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
   const maxWaitMs = values['max-wait'] === undefined ? undefined : positiveInteger(values['max-wait'], 'max-wait', 0) * 1000;
   let gaveUp: NodeJS.Timeout | undefined;
   let gaveUpOffline = false;
+  const logging = runLogging(log, batchId);
   try {
     releaseAbandonedClaims(db, Date.now(), isClaimerAlive);
+    log.info('batch started', { batch: batchId, ...batchCounts(db, batchId) });
     const report = await runBatch(
       {
         db,
@@ -430,7 +453,10 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
         now: Date.now,
         random: Math.random,
         owner: claimerName('cli'),
-        onStatus: ({ offline }) => {
+        onAnswers: logging.onAnswers,
+        onStatus: (status) => {
+          logging.onStatus?.(status);
+          const { offline } = status;
           clearTimeout(gaveUp);
           if (offline.length === 0) {
             process.stderr.write('Back online: sending again.\n');
@@ -461,6 +487,12 @@ async function run({ db, credentials, out, values, positionals }: Context): Prom
     );
     const { counts } = report;
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    log.info(counts.queued + counts.in_flight === 0 ? 'batch finished' : 'batch stopped sending', {
+      batch: batchId,
+      ...counts,
+      paused: report.paused,
+      attention: report.attention.map((held) => held.message),
+    });
     out.result({ batchId, succeeded: counts.succeeded, failed: counts.failed, total }, () => [
       `Batch ${batchId}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.pending} pending, ${counts.queued + counts.in_flight} still queued${counts.stopped ? `, ${counts.stopped} stopped` : ''}, of ${total}.`,
       ...(counts.pending
@@ -507,6 +539,21 @@ function status({ db, out, values, positionals }: Context): number {
     for (const row of rows) counts[row.state] = row.n;
   }
   out.result(counts, () => Object.entries(counts).map(([state, n]) => `${state}\t${n}`));
+  return EXIT.done;
+}
+
+async function diagnostics({ db, credentials, log, out, positionals }: Context): Promise<number> {
+  noPositionals(positionals);
+  const text = await diagnosticsText({
+    db,
+    credentials,
+    log,
+    appVersion: version(),
+    offline: new Map(),
+    sending: false,
+    now: Date.now(),
+  });
+  out.result({ diagnostics: text }, () => [text.trimEnd()]);
   return EXIT.done;
 }
 

@@ -15,13 +15,16 @@ import type {
   Response,
 } from '../../shared/contract';
 import { PROVIDER_IDS, type Action, type ProviderId } from '../../shared/domain';
-import { addAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
+import { addAccount, getAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
+import { accountFacts, registeringSecrets, runLogging } from './activity';
 import type { SessionCredentials } from './credentials/session';
 import type { ImportEntry } from './import/parse';
 import { databaseError, type Db } from './db/open';
+import { diagnosticsText } from './diagnostics';
 import { AppError, describeError, isAppError } from './errors';
 import { batchOrigin } from './origin';
 import { planImport, queueImport, readSource } from './import/source';
+import { silentLog, type Log } from './log';
 import type { FetchLike } from './providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
 import { isClaimerAlive } from './queue/claimer';
@@ -40,6 +43,12 @@ export interface ServiceDeps {
   runOptions?: Partial<RunOptions>;
   /** Asks the clerk where to save an export (the native save dialog in the app); null = cancelled. */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+  /** The app's log; nothing is logged without one. */
+  log?: Log;
+  /** The app's version, for diagnostics. */
+  appVersion?: string;
+  /** Puts text on the clipboard (main does it, so the window never needs clipboard access). */
+  copyText?: (text: string) => void | Promise<void>;
 }
 
 export type Handlers = { [C in Channel]: (request: Request<C>) => Promise<Response<C>> };
@@ -62,7 +71,10 @@ const PREVIEW_LIMIT = 500;
 const SAMPLE_LIMIT = 100;
 
 export function createService(deps: ServiceDeps): AppService {
-  const { db, credentials } = deps;
+  const { db } = deps;
+  const log = deps.log ?? silentLog();
+  // Every key the service reads or saves is scrubbed from the log from then on.
+  const credentials = registeringSecrets(deps.credentials, log);
   const now = deps.now ?? Date.now;
   const listeners = new Set<EventListener>();
   const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
@@ -111,6 +123,8 @@ export function createService(deps: ServiceDeps): AppService {
       last = now();
       emit('batch.progress', summary(batchId));
     };
+    const logging = runLogging(log, batchId);
+    log.info('batch started', { batch: batchId, ...summary(batchId).counts });
     const done = runBatch(
       {
         db,
@@ -120,7 +134,9 @@ export function createService(deps: ServiceDeps): AppService {
         random: deps.random ?? Math.random,
         owner: deps.owner,
         onProgress: progress,
+        onAnswers: logging.onAnswers,
         onStatus: (status) => {
+          logging.onStatus?.(status);
           offline.set(batchId, status.offline);
           emit('batch.progress', summary(batchId));
         },
@@ -140,19 +156,36 @@ export function createService(deps: ServiceDeps): AppService {
         running.delete(batchId);
         offline.delete(batchId);
         const last = summary(batchId);
+        const finished = last.counts.queued + last.counts.in_flight === 0;
+        log[last.problem ? 'error' : 'info'](finished ? 'batch finished' : 'batch stopped sending', {
+          batch: batchId,
+          ...last.counts,
+          paused: last.paused,
+          attention: last.attention.map((held) => held.message),
+          problem: last.problem ?? undefined,
+        });
         emit('batch.progress', last);
-        if (last.counts.queued + last.counts.in_flight === 0) emit('batch.finished', last);
+        if (finished) emit('batch.finished', last);
       });
     running.set(batchId, { done, abort });
   };
 
   const handlers: Handlers = {
     'accounts.list': async () => Promise.all(listAccounts(db).map((account) => viewAccount(account, credentials))),
-    'accounts.add': async (request) => viewAccount(await addAccount(db, credentials, request, now()), credentials),
-    'accounts.update': async ({ id, ...changes }) =>
-      viewAccount(await updateAccount(db, credentials, id, changes, now()), credentials),
+    'accounts.add': async (request) => {
+      const account = await addAccount(db, credentials, request, now());
+      log.info('account added', accountFacts(account));
+      return viewAccount(account, credentials);
+    },
+    'accounts.update': async ({ id, ...changes }) => {
+      const account = await updateAccount(db, credentials, id, changes, now());
+      log.info('account changed', { ...accountFacts(account), keyReplaced: changes.secret !== undefined });
+      return viewAccount(account, credentials);
+    },
     'accounts.remove': async ({ id }) => {
+      const account = getAccount(db, id);
       await removeAccount(db, credentials, id, now());
+      if (account) log.info('account removed', accountFacts(account));
       return { removed: true };
     },
     'import.preview': async ({ source, action }) => {
@@ -261,10 +294,28 @@ export function createService(deps: ServiceDeps): AppService {
       if (lastScreen !== undefined) writeSetting(db, 'ui.lastScreen', lastScreen);
       return { lastScreen: readSetting<string>(db, 'ui.lastScreen') ?? null };
     },
+    'app.diagnostics': async () => {
+      if (!deps.copyText) throw new AppError('invalid_request', 'Copying is not available here.');
+      const offlineAccounts = new Map(
+        [...offline.values()].flat().map(({ accountName, since, message }) => [accountName, { since, message }]),
+      );
+      const text = await diagnosticsText({
+        db,
+        credentials,
+        log,
+        appVersion: deps.appVersion ?? 'dev',
+        offline: offlineAccounts,
+        sending: running.size > 0,
+        now: now(),
+      });
+      await deps.copyText(text);
+      log.info('diagnostics copied');
+      return { copied: true };
+    },
   };
 
   return {
-    handlers,
+    handlers: loggingFailures(handlers, log),
     resumeWaiting() {
       for (const batchId of batchesWaiting(db)) startRun(batchId);
     },
@@ -285,6 +336,27 @@ export function createService(deps: ServiceDeps): AppService {
       await Promise.all([...running.values()].map((run) => run.done));
     },
   };
+}
+
+/** Every handler, with its failures logged: the clerk's sentence for expected ones, the full text for the rest. */
+function loggingFailures(handlers: Handlers, log: Log): Handlers {
+  const wrapped: Record<string, (request: never) => Promise<unknown>> = {};
+  for (const [channel, handler] of Object.entries(handlers) as [Channel, (request: never) => Promise<unknown>][]) {
+    wrapped[channel] = async (request) => {
+      try {
+        return await handler(request);
+      } catch (error) {
+        const expected = isAppError(error);
+        log[expected ? 'warn' : 'error']('request failed', {
+          channel,
+          code: expected ? error.code : 'internal',
+          message: describeError(error),
+        });
+        throw error;
+      }
+    };
+  }
+  return wrapped as unknown as Handlers;
 }
 
 /**

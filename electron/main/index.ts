@@ -10,6 +10,7 @@ import {
   Menu,
   Notification,
   app,
+  clipboard,
   dialog,
   ipcMain,
   net,
@@ -26,6 +27,8 @@ import { keychainStore } from '../core/credentials/store';
 import { openDatabase } from '../core/db/open';
 import { dispatch } from '../core/dispatch';
 import { describeError } from '../core/errors';
+import { openLog, silentLog, type Log } from '../core/log';
+import { LOG_FOLDER } from '../core/paths';
 import { claimerName } from '../core/queue/claimer';
 import { createService, type AppService } from '../core/service';
 import { readSetting, writeSetting } from '../core/settings';
@@ -55,6 +58,7 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 let window: BrowserWindow | null = null;
 let service: AppService | null = null;
 let openDb: Db | null = null;
+let log: Log = silentLog();
 
 /** better-sqlite3 built for Electron by `npm start` (scripts/electron-native.mjs), when present. */
 function sqliteBinding(): string | undefined {
@@ -126,6 +130,19 @@ async function start(): Promise<void> {
   harden();
   Menu.setApplicationMenu(appMenu(process.platform));
   const dataDir = process.env.BULK_CANCEL_DATA_DIR ?? app.getPath('userData');
+  // Electron's own logs folder, or the logs folder of BULK_CANCEL_DATA_DIR (as the CLI does).
+  const logDir = process.env.BULK_CANCEL_DATA_DIR ? join(dataDir, LOG_FOLDER) : app.getPath('logs');
+  log = openLog(logDir);
+  log.info('app started', {
+    version: app.getVersion(),
+    electron: process.versions.electron,
+    chrome: process.versions.chrome,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    dataDir,
+    logDir,
+  });
   let db: Db;
   try {
     const binding = sqliteBinding();
@@ -136,6 +153,9 @@ async function start(): Promise<void> {
       credentials: withSessionFallback(keychainStore()),
       fetch: (url, init) => net.fetch(url, init),
       owner: claimerName('app'),
+      log,
+      appVersion: app.getVersion(),
+      copyText: (text) => clipboard.writeText(text),
       chooseExportPath: async (suggestedName) => {
         const options = { defaultPath: join(app.getPath('documents'), suggestedName) };
         const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
@@ -143,6 +163,8 @@ async function start(): Promise<void> {
       },
     });
   } catch (error) {
+    log.error('data cannot be opened', { error });
+    await log.flush();
     dialog.showErrorBox('Bulk Cancel cannot open its data', describeError(error));
     app.exit(4);
     return;
@@ -163,7 +185,10 @@ async function start(): Promise<void> {
     }
   });
   // A laptop that wakes up probes its offline accounts at once instead of waiting out the backoff.
-  powerMonitor.on('resume', () => current.wake());
+  powerMonitor.on('resume', () => {
+    log.info('machine woke up');
+    current.wake();
+  });
   createWindow(db);
   current.resumeWaiting();
 }
@@ -194,7 +219,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('before-quit', confirmQuit);
   app.on('window-all-closed', () => {
-    void service?.close().finally(() => app.quit());
+    void service
+      ?.close()
+      .then(() => log.info('app quits'))
+      .then(() => log.flush())
+      .finally(() => app.quit());
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0 && openDb) createWindow(openDb);

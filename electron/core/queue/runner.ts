@@ -44,6 +44,8 @@ export interface RunnerDeps {
   onStatus?: (status: RunStatus) => void;
   /** Subscribes to "probe now" (the machine woke from sleep); returns an unsubscribe function. */
   onWake?: (listener: () => void) => () => void;
+  /** Every request's answers, as they come back (the log's line per attempt). */
+  onAnswers?: (account: Account, answers: ReadonlyMap<number, Answer>) => void;
 }
 
 export interface RunOptions {
@@ -293,6 +295,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         ]),
       );
     }
+    deps.onAnswers?.(sender.account, answers);
     const at = now();
     const updates: ItemUpdate[] = [];
     for (const item of chunk) {

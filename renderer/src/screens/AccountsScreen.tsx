@@ -8,6 +8,7 @@ import type { AccountView } from '../../../shared/contract';
 import { PROVIDER_IDS, PROVIDER_LABELS } from '../../../shared/domain';
 import { call, messageOf } from '../api';
 import { AccountForm } from '../components/AccountForm';
+import { SupportPanel } from '../components/SupportPanel';
 import { providerName } from '../format';
 import { SENDCLOUD_ACTIONS_SENTENCE } from '../providers';
 
@@ -85,6 +86,8 @@ export function AccountsScreen({ onImport }: Props) {
           onClearNotice={() => setNotice(null)}
         />
       </div>
+
+      <SupportPanel />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { test as base, type Page } from '@playwright/test';
 import type { Bridge, EventName } from '../../../shared/contract';
 import { withSessionFallback } from '../../../electron/core/credentials/session';
 import { dispatch } from '../../../electron/core/dispatch';
+import { openLog } from '../../../electron/core/log';
 import { createService, type AppService } from '../../../electron/core/service';
 import { startSimulator, type Simulator } from '../../simulator';
 import { testWorld, type TestWorld } from '../../support/fixtures';
@@ -23,6 +24,8 @@ export interface App {
   service: AppService;
   /** Where the save dialog's test double puts exports. */
   exportDir: string;
+  /** Every text main put on the clipboard (the clipboard's test double). */
+  clipboard: string[];
   /** Opens the app in the page, with the bridge in place. */
   open(page: Page): Promise<void>;
 }
@@ -43,6 +46,7 @@ export const test = base.extend<{ app: App }>({
     const world = testWorld();
     const exportDir = join(world.dataDir, 'exports');
     mkdirSync(exportDir, { recursive: true });
+    const clipboard: string[] = [];
     const service = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
@@ -50,6 +54,12 @@ export const test = base.extend<{ app: App }>({
       owner: 'browser-e2e',
       // The native save dialog is an edge that cannot exist here: its double answers with a path.
       chooseExportPath: async (suggestedName) => join(exportDir, suggestedName),
+      log: openLog(join(world.dataDir, 'logs')),
+      appVersion: 'e2e',
+      // The system clipboard is shared by everything on the machine: its double keeps what main copies.
+      copyText: (text) => {
+        clipboard.push(text);
+      },
     });
     const renderer = await serveRenderer(RENDERER_DIR);
     const pages: Page[] = [];
@@ -63,6 +73,7 @@ export const test = base.extend<{ app: App }>({
       world,
       service,
       exportDir,
+      clipboard,
       async open(page) {
         pages.push(page);
         await page.exposeBinding('__bulkCancelInvoke', (_source, channel: unknown, payload: unknown) =>
