@@ -116,7 +116,7 @@ describe('secrets stay in main', () => {
         if (!summary.running) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      const results: { State: string }[] = await call('batch.results', { batchId });
+      const { rows: results }: { rows: { State: string }[] } = await call('results.page', { batchId, offset: 0, limit: 100 });
       expect(results.map((r) => r.State)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
       await call('accounts.update', { id: oauth.id, name: 'OAuth renamed' });
       await service.close();
