@@ -96,7 +96,7 @@ export function rows(f: Figures, errors: Record<string, string>): Row[] {
     const split = (c: CallSplit) =>
       `${n(c.coreMs)} / ${n(c.stringifyMs)} / ${n(c.transferMs)} / ${n(c.parseMs)} ms (${n(c.bytes / 1024)} kB)`;
     add('   … first page: core / stringify / transfer / parse', split(p.page), '', null);
-    add('   … overview (same time): core / … / parse', split(p.overview), '', null);
+    add('   … overview (counts): core / … / parse', split(p.overview), '', null);
     add('   … render (last answer → painted)', `${n(p.renderMs)} ms`, '', null);
     add(
       `7. Scroll frame interval p95 (${r.scrollFrames} frames)`,

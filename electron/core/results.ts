@@ -48,33 +48,33 @@ const REMOVED_ACCOUNT = '(removed account)';
 const COLUMNS = `i.id, i.reference, i.state, i.reason, i.message, i.api_links, i.provider, a.name AS account,
   i.action, i.http_status, i.attempts, i.completed_at`;
 
-/** The items of one batch that pass a filter; its parameters come from `filterParams`, in this order. */
-const FILTERED = `FROM items i LEFT JOIN accounts a ON a.id = i.account_id
-  WHERE i.batch_id = ?
-    AND (? IS NULL OR i.state IN (SELECT value FROM json_each(?)))
-    AND (? IS NULL OR i.reason IN (SELECT value FROM json_each(?)))
-    AND (? IS NULL OR i.provider IN (SELECT value FROM json_each(?)))
-    AND (? IS NULL OR coalesce(a.name, '${REMOVED_ACCOUNT}') IN (SELECT value FROM json_each(?)))
-    AND (? IS NULL OR instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0)
-    AND (? IS NULL OR i.id IN (SELECT value FROM json_each(?)))`;
+const WITH_ACCOUNT = 'items i LEFT JOIN accounts a ON a.id = i.account_id';
 
-function filterParams(batchId: string, filter: ResultFilter): (string | null)[] {
-  const search = filter.search?.trim() || null;
-  return [
-    batchId,
-    ...jsonList(filter.states),
-    ...jsonList(filter.reasons),
-    ...jsonList(filter.providers),
-    ...jsonList(filter.accounts),
-    search,
-    search,
-    ...jsonList(filter.ids),
-  ];
-}
-
-function jsonList(values: readonly (string | number)[] | undefined): [string | null, string | null] {
-  const json = values ? JSON.stringify(values) : null;
-  return [json, json];
+/**
+ * `FROM … WHERE …` for the items of one batch that pass a filter, and its parameters. Only the parts
+ * of the filter in use are in it, and the accounts only when needed (`withAccount`, or a filter on
+ * them), so the common questions are answered from the `(batch_id, state, seq)` index alone.
+ */
+function filtered(batchId: string, filter: ResultFilter, withAccount: boolean): { sql: string; params: (string | number)[] } {
+  const where = ['i.batch_id = ?'];
+  const params: (string | number)[] = [batchId];
+  const oneOf = (column: string, values: readonly (string | number)[] | undefined) => {
+    if (!values) return;
+    where.push(`${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  oneOf('i.state', filter.states);
+  oneOf('i.reason', filter.reasons);
+  oneOf('i.provider', filter.providers);
+  oneOf(`coalesce(a.name, '${REMOVED_ACCOUNT}')`, filter.accounts);
+  oneOf('i.id', filter.ids);
+  const search = filter.search?.trim();
+  if (search) {
+    where.push(`instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0`);
+    params.push(search);
+  }
+  const join = withAccount || filter.accounts !== undefined || Boolean(search);
+  return { sql: `FROM ${join ? WITH_ACCOUNT : 'items i'} WHERE ${where.join(' AND ')}`, params };
 }
 
 /** `CASE column WHEN key THEN value … END` from a constant table, so SQL sorts by what the clerk reads. */
@@ -114,7 +114,8 @@ function requireBatch(db: Db, batchId: string): void {
 
 /** Every result the filter selects, in import order (the CLI and exports). */
 export function listResults(db: Db, batchId: string, filter: ResultFilter = {}): ResultRow[] {
-  const rows = db.prepare(`SELECT ${COLUMNS} ${FILTERED} ORDER BY i.seq`).all(...filterParams(batchId, filter)) as ItemRow[];
+  const { sql, params } = filtered(batchId, filter, true);
+  const rows = db.prepare(`SELECT ${COLUMNS} ${sql} ORDER BY i.seq`).all(...params) as ItemRow[];
   return rows.map(toResult);
 }
 
@@ -125,24 +126,29 @@ export interface ResultWindow {
   limit: number;
 }
 
-/** One window of the results as filtered and sorted on screen, and how many the filter selects in all. */
-export function pageResults(db: Db, batchId: string, { filter = {}, sort, offset, limit }: ResultWindow): ResultPage {
-  requireBatch(db, batchId);
-  const params = filterParams(batchId, filter);
-  const rows = db
-    .prepare(`SELECT ${COLUMNS} ${FILTERED} ${orderBy(sort)} LIMIT ? OFFSET ?`)
-    .all(...params, limit, offset) as ItemRow[];
-  const { total } = db.prepare(`SELECT COUNT(*) AS total ${FILTERED}`).get(...params) as { total: number };
-  return { rows: rows.map(toResult), total };
+/**
+ * One window of the results as filtered and sorted on screen, and how many the filter selects in all.
+ * The window's ids are found first (sorting only ids), then just those rows are read.
+ */
+export function pageResults(db: Db, batchId: string, window: ResultWindow): ResultPage {
+  const ids = resultIds(db, batchId, window);
+  const { sql, params } = filtered(batchId, window.filter ?? {}, false);
+  const { total } = db.prepare(`SELECT COUNT(*) AS total ${sql}`).get(...params) as { total: number };
+  const found = db
+    .prepare(`SELECT ${COLUMNS} FROM ${WITH_ACCOUNT} WHERE i.id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as ItemRow[];
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return { rows: ids.flatMap((id) => byId.get(id) ?? []).map(toResult), total };
 }
 
-/** The row ids of one window, in the same order as `pageResults`. */
+/** The row ids of one window, in the order shown. */
 export function resultIds(db: Db, batchId: string, { filter = {}, sort, offset, limit }: ResultWindow): number[] {
   requireBatch(db, batchId);
+  const { sql, params } = filtered(batchId, filter, sort?.key === 'account');
   return db
-    .prepare(`SELECT i.id ${FILTERED} ${orderBy(sort)} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT i.id ${sql} ${orderBy(sort)} LIMIT ? OFFSET ?`)
     .pluck()
-    .all(...filterParams(batchId, filter), limit, offset) as number[];
+    .all(...params, limit, offset) as number[];
 }
 
 /** Items per state and reason, and the accounts the batch went through, counted in one pass over the batch. */
@@ -150,9 +156,9 @@ export function resultsOverview(db: Db, batchId: string): ResultsOverview {
   requireBatch(db, batchId);
   const groups = db
     .prepare(
-      `SELECT i.state, i.reason, coalesce(a.name, '${REMOVED_ACCOUNT}') AS account, COUNT(*) AS count
-       FROM items i LEFT JOIN accounts a ON a.id = i.account_id
-       WHERE i.batch_id = ? GROUP BY i.state, i.reason, i.account_id`,
+      `SELECT g.state, g.reason, coalesce(a.name, '${REMOVED_ACCOUNT}') AS account, g.count
+       FROM (SELECT state, reason, account_id, COUNT(*) AS count FROM items WHERE batch_id = ? GROUP BY state, reason, account_id) g
+       LEFT JOIN accounts a ON a.id = g.account_id`,
     )
     .all(batchId) as { state: ItemState; reason: Reason | null; account: string; count: number }[];
   const outcomes = new Map<string, ResultsOverview['outcomes'][number]>();

@@ -11,7 +11,7 @@
  * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ResultRow, ResultSort } from '../../../shared/contract';
 import { actionDescription, REASON_LABELS, type ItemState } from '../../../shared/domain';
 import { formatDateTime, providerName } from '../format';
@@ -71,6 +71,15 @@ function nextSort(current: ResultSort | null, key: ResultSort['key']): ResultSor
 
 const rowHeight = () => ROW_HEIGHT;
 
+/**
+ * The rows in view reuse their elements as the view moves (row n takes the place of row n ± k), so
+ * scrolling changes text rather than removing and building elements, which costs the browser far more.
+ * The row in the tab order keeps its own element, so focus stays on it.
+ */
+function lineKey(index: number, tabbable: number, lines: number): string {
+  return index === tabbable ? 'tabbable' : String(index % lines);
+}
+
 export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -84,7 +93,8 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
   });
   const shown = virtualizer.getVirtualItems();
   const first = shown[0]?.index ?? 0;
-  const last = shown[shown.length - 1]?.index ?? -1;
+  // With no rows yet, the first page: its answer says how many there are.
+  const last = shown[shown.length - 1]?.index ?? 0;
   const { want, rowAt, indexOf, idsBetween } = rows;
   // The pages under the rows in view (and the overscan), once per change of view or of question.
   useEffect(() => want(first, last), [want, first, last]);
@@ -126,31 +136,34 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
     [idsBetween, onSelect],
   );
 
-  const clickRow = useCallback(
-    (index: number, event: MouseEvent<HTMLDivElement>) => {
-      const row = rowAt(index);
-      if (!row) return;
-      setActive(index);
-      event.currentTarget.focus({ preventScroll: true });
-      const toggle = event.ctrlKey || event.metaKey;
-      if (event.shiftKey) {
-        selectRange(anchorIndex(index), index, selection.anchor ?? row.id, toggle ? selection.ids : undefined);
-        return;
-      }
-      if (toggle) {
-        const ids = new Set(selection.ids);
-        if (ids.has(row.id)) ids.delete(row.id);
-        else ids.add(row.id);
-        onSelect({ ids, anchor: row.id });
-        return;
-      }
-      // Selecting text in a row (to copy a message) is not a request to open it.
-      if (window.getSelection()?.toString()) return;
-      onSelect({ ids: new Set([row.id]), anchor: row.id });
-      onOpen(row);
-    },
-    [rowAt, selection, anchorIndex, selectRange, onSelect, onOpen],
-  );
+  function clickRow(index: number, event: MouseEvent<HTMLDivElement>) {
+    const row = rowAt(index);
+    if (!row) return;
+    setActive(index);
+    event.currentTarget.focus({ preventScroll: true });
+    const toggle = event.ctrlKey || event.metaKey;
+    if (event.shiftKey) {
+      selectRange(anchorIndex(index), index, selection.anchor ?? row.id, toggle ? selection.ids : undefined);
+      return;
+    }
+    if (toggle) {
+      const ids = new Set(selection.ids);
+      if (ids.has(row.id)) ids.delete(row.id);
+      else ids.add(row.id);
+      onSelect({ ids, anchor: row.id });
+      return;
+    }
+    // Selecting text in a row (to copy a message) is not a request to open it.
+    if (window.getSelection()?.toString()) return;
+    onSelect({ ids: new Set([row.id]), anchor: row.id });
+    onOpen(row);
+  }
+  // The rows get one click handler for good, so a page arriving re-renders only the rows it fills.
+  const latestClick = useRef(clickRow);
+  useLayoutEffect(() => {
+    latestClick.current = clickRow;
+  });
+  const onRowClick = useCallback((index: number, event: MouseEvent<HTMLDivElement>) => latestClick.current(index, event), []);
 
   function keyDown(event: KeyboardEvent<HTMLDivElement>) {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-row-index]');
@@ -266,13 +279,13 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
               const row = rowAt(item.index);
               return (
                 <ResultLine
-                  key={item.key}
+                  key={lineKey(item.index, current, shown.length)}
                   row={row}
                   index={item.index}
                   top={item.start}
                   tabbable={item.index === current}
                   selected={row !== undefined && selection.ids.has(row.id)}
-                  onClick={clickRow}
+                  onClick={onRowClick}
                 />
               );
             })}
@@ -312,50 +325,46 @@ const ResultLine = memo(function ResultLine({ row, index, top, tabbable, selecte
       onMouseDown={(event) => event.shiftKey && event.preventDefault()}
       onClick={(event) => onClick(index, event)}
     >
-      {row ? (
-        <ResultCells row={row} />
-      ) : (
-        <div role="gridcell" className="results-cell muted results-loading" aria-colspan={COLUMNS.length}>
-          Loading…
-        </div>
-      )}
+      <ResultCells row={row} />
     </div>
   );
 });
 
-function ResultCells({ row }: { row: ResultRow }) {
-  const reason = row.Reason ? REASON_LABELS[row.Reason] : '';
-  const provider = providerName(row.Provider);
-  const action = `${provider}: ${actionDescription(row.Action, row.Provider)}`;
+/** The cells: the same elements whether the row is here or on its way, so its arrival only changes text. */
+function ResultCells({ row }: { row: ResultRow | undefined }) {
+  const reason = row?.Reason ? REASON_LABELS[row.Reason] : '';
+  const provider = row ? providerName(row.Provider) : '';
+  const action = row ? `${provider}: ${actionDescription(row.Action, row.Provider)}` : '';
+  const outcome = row ? OUTCOME_WORDS[row.State] : '';
   return (
     <>
-      <div role="gridcell" className="results-cell mono" title={row.Data}>
-        {row.Data}
+      <div role="gridcell" className={row ? 'results-cell mono' : 'results-cell muted'} title={row?.Data}>
+        {row ? row.Data : 'Loading…'}
       </div>
       <div role="gridcell" className="results-cell" title={action}>
         {provider}
-        {row.Action === 'cancel-label' && <span className="muted"> · label</span>}
+        {row?.Action === 'cancel-label' && <span className="muted"> · label</span>}
       </div>
-      <div role="gridcell" className="results-cell" title={row.Account}>
-        {row.Account}
+      <div role="gridcell" className="results-cell" title={row?.Account}>
+        {row?.Account}
       </div>
-      <div role="gridcell" className="results-cell outcome-word" title={OUTCOME_WORDS[row.State]}>
-        {OUTCOME_WORDS[row.State]}
+      <div role="gridcell" className="results-cell outcome-word" title={outcome}>
+        {outcome}
       </div>
       <div role="gridcell" className="results-cell" title={reason}>
         {reason}
       </div>
-      <div role="gridcell" className="results-cell" title={row.Message}>
-        {row.Message}
+      <div role="gridcell" className="results-cell" title={row?.Message}>
+        {row?.Message}
       </div>
       <div role="gridcell" className="results-cell num">
-        {row.HttpStatus ?? ''}
+        {row?.HttpStatus ?? ''}
       </div>
       <div role="gridcell" className="results-cell num">
-        {row.Attempts}
+        {row?.Attempts}
       </div>
       <div role="gridcell" className="results-cell">
-        {formatDateTime(row.CompletedAt)}
+        {row ? formatDateTime(row.CompletedAt) : ''}
       </div>
     </>
   );

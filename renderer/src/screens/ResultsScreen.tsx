@@ -92,6 +92,14 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   const [exportStatus, setExportStatus] = useState<ExportStatus | null>(null);
   const [copyStatus, setCopyStatus] = useState<CopyStatus | null>(null);
 
+  // The rows are asked for first: they are what the clerk waits for; the counts follow.
+  const { outcome, provider, reason, account } = filters;
+  const filter = useMemo(
+    () => toResultFilter({ outcome, provider, reason, account, search: deferredSearch }),
+    [outcome, provider, reason, account, deferredSearch],
+  );
+  const pages = useResultPages({ batchId, filter, sort, version: loads });
+
   useEffect(() => {
     let live = true;
     setLoading(true);
@@ -151,14 +159,8 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
       ? presentAccounts
       : [...presentAccounts, filters.account];
 
-  const { outcome, provider, reason, account } = filters;
-  const filter = useMemo(
-    () => toResultFilter({ outcome, provider, reason, account, search: deferredSearch }),
-    [outcome, provider, reason, account, deferredSearch],
-  );
-  const pages = useResultPages({ batchId, filter, sort, version: loads });
-  const total = overview?.total ?? 0;
-  const shownTotal = pages.total ?? total;
+  const shownTotal = pages.total ?? overview?.total ?? 0;
+  const total = overview?.total ?? shownTotal;
   /** A new filter shows other rows: the selection was made among the rows shown before. */
   function changeFilters(next: (current: ResultFilters) => ResultFilters) {
     setFilters(next);
@@ -290,26 +292,29 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
           </button>
         </div>
       )}
-      {overview === null && !error && <p className="muted">Loading results…</p>}
-      {overview !== null && (
+      {overview === null && pages.total === null && !error && <p className="muted">Loading results…</p>}
+      {(overview !== null || pages.total !== null) && (
         <>
-          <div className="panel summary-strip" data-testid="results-summary">
-            <div className="summary-counts">
-              <h2 className="visually-hidden">Summary</h2>
-              <OutcomeCounts counts={counts} />
-              {retried !== null && unfinished > 0 && (
-                <p className="status small" role="status" data-testid="retry-started">
-                  Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
-                </p>
-              )}
-              {unfinished > 0 && (
-                <p className="muted small">
-                  {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.
-                </p>
-              )}
+          {overview && (
+            <div className="panel summary-strip" data-testid="results-summary">
+              <div className="summary-counts">
+                <h2 className="visually-hidden">Summary</h2>
+                <OutcomeCounts counts={counts} />
+                {retried !== null && unfinished > 0 && (
+                  <p className="status small" role="status" data-testid="retry-started">
+                    Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
+                  </p>
+                )}
+                {unfinished > 0 && (
+                  <p className="muted small">
+                    {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest
+                    state.
+                  </p>
+                )}
+              </div>
+              <OutcomeChart overview={overview} />
             </div>
-            <OutcomeChart overview={overview} />
-          </div>
+          )}
 
           <div className="toolbar" role="group" aria-label="Filter results">
             <label className="field inline grow search-field">
