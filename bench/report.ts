@@ -95,7 +95,7 @@ export function rows(f: Figures, errors: Record<string, string>): Row[] {
     add(`7. First render, ${n(r.rows)}-row Results`, `${n(r.firstRenderMs)} ms`, '< 300 ms', r.firstRenderMs < 300);
     const split = (c: CallSplit) =>
       `${n(c.coreMs)} / ${n(c.stringifyMs)} / ${n(c.transferMs)} / ${n(c.parseMs)} ms (${n(c.bytes / 1024)} kB)`;
-    add('   … first page: core / stringify / transfer / parse', split(p.page), '', null);
+    add('   … page: core / stringify / transfer / parse', split(p.page), '', null);
     add('   … overview (counts): core / … / parse', split(p.overview), '', null);
     add('   … render (last answer → painted)', `${n(p.renderMs)} ms`, '', null);
     add(
