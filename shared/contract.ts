@@ -158,7 +158,7 @@ export const ResultRow = ResultRecord.extend({ id: z.number().int() });
 /** Most result rows one `results.page` answer carries; the table asks for far fewer at a time. */
 export const MAX_RESULTS_PAGE = 10_000;
 /** Most row ids one selection may name (Ctrl+A in the largest batch). */
-export const MAX_RESULT_IDS = 1_000_000;
+const MAX_RESULT_IDS = 1_000_000;
 
 /** What the clerk filtered the results table by; exports use the same filter. */
 export const ResultFilter = z
@@ -175,7 +175,7 @@ export const ResultFilter = z
   .strict();
 export type ResultFilter = z.infer<typeof ResultFilter>;
 
-export const RESULT_SORT_KEYS = [
+const RESULT_SORT_KEYS = [
   'reference',
   'provider',
   'account',

@@ -9,7 +9,7 @@ import type { ResultFilter, ResultRow, ResultSort } from '../../shared/contract'
 import { call, messageOf } from './api';
 
 /** Rows per question to main: a few screens' worth. */
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 /** Questions to main awaiting an answer at once. */
 const AT_ONCE = 2;
 
