@@ -27,7 +27,7 @@
     },
   };
 
-  /** First render: the click that opens Results, the first result rows in the DOM, then the frame that shows them. */
+  /** First render: the click that opens Results, the first result rows in the DOM (not rows still loading), then the frame that shows them. */
   bench.arm = (testId) => {
     document.addEventListener(
       'click',
@@ -71,6 +71,9 @@
       longTasks: bench.longTasks.filter((task) => task.start + task.duration >= start && task.start <= end),
       scrollTop: scroller.scrollTop,
       lastRowShown: Math.max(...shown),
+      pages: bench.calls
+        .filter((call) => call.channel === 'results.page' && call.start >= start && call.start <= end)
+        .map((call) => call.parsed - call.start),
     };
   };
 })();

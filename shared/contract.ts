@@ -4,7 +4,7 @@
  * Main validates every request against these schemas; the renderer gets typed calls from them.
  */
 import { z } from 'zod';
-import { Action, ItemState, ProviderId, Reason, ResultRecord, StateCounts } from './domain';
+import { Action, ITEM_STATES, ItemState, PROVIDER_IDS, ProviderId, Reason, REASONS, ResultRecord, StateCounts } from './domain';
 
 /** Largest file the renderer may hand over (base64 of a 64 MiB file). */
 export const MAX_IMPORT_BASE64 = 90_000_000;
@@ -155,18 +155,56 @@ export type AttemptView = z.infer<typeof AttemptView>;
 
 export const ResultRow = ResultRecord.extend({ id: z.number().int() });
 
+/** Most result rows one `results.page` answer carries; the table asks for far fewer at a time. */
+export const MAX_RESULTS_PAGE = 10_000;
+/** Most row ids one selection may name (Ctrl+A in the largest batch). */
+const MAX_RESULT_IDS = 1_000_000;
+
 /** What the clerk filtered the results table by; exports use the same filter. */
 export const ResultFilter = z
   .object({
-    states: z.array(ItemState).optional(),
-    reasons: z.array(Reason).optional(),
-    providers: z.array(ProviderId).optional(),
+    states: z.array(ItemState).max(ITEM_STATES.length).optional(),
+    reasons: z.array(Reason).max(REASONS.length).optional(),
+    providers: z.array(ProviderId).max(PROVIDER_IDS.length).optional(),
     accounts: z.array(z.string().max(100)).max(1000).optional(),
     /** Free text, matched case-insensitively in the reference, message and account. */
     search: z.string().max(200).optional(),
+    /** Only these rows (the clerk's selection, when copying it). */
+    ids: z.array(z.number().int().positive()).max(MAX_RESULT_IDS).optional(),
   })
   .strict();
 export type ResultFilter = z.infer<typeof ResultFilter>;
+
+const RESULT_SORT_KEYS = [
+  'reference',
+  'provider',
+  'account',
+  'result',
+  'reason',
+  'message',
+  'http',
+  'attempts',
+  'completed',
+] as const;
+/** The column the results table is sorted by; without one, import order. Empty values come last either way. */
+export const ResultSort = z.object({ key: z.enum(RESULT_SORT_KEYS), direction: z.enum(['ascending', 'descending']) }).strict();
+export type ResultSort = z.infer<typeof ResultSort>;
+
+/** A window of a batch's results as filtered and sorted on screen. */
+const ResultWindow = {
+  batchId: Id,
+  filter: ResultFilter.optional(),
+  sort: ResultSort.optional(),
+  offset: z.number().int().min(0).max(MAX_RESULT_IDS),
+};
+
+/** A batch's results at a glance, counted in the database: items per state and reason, and the accounts used. */
+export const ResultsOverview = z.object({
+  total: z.number().int(),
+  outcomes: z.array(z.object({ state: ItemState, reason: Reason.nullable(), count: z.number().int() })),
+  accounts: z.array(z.string()),
+});
+export type ResultsOverview = z.infer<typeof ResultsOverview>;
 
 export const HistoryBatch = z.object({
   id: Id,
@@ -266,9 +304,17 @@ export const channels = {
   /** Failed items get a new round of attempts in the same batch. */
   'batch.retryFailed': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
   'item.attempts': { request: z.object({ itemId: z.number().int().positive() }).strict(), response: z.array(AttemptView) },
-  'batch.results': {
-    request: z.object({ batchId: Id, states: z.array(ItemState).optional(), reasons: z.array(Reason).optional() }).strict(),
-    response: z.array(ResultRow),
+  /** Counts per state and reason (for the summary and the chart) and the accounts (for the filter). */
+  'results.overview': { request: z.object({ batchId: Id }).strict(), response: ResultsOverview },
+  /** The rows from `offset` (at most `limit`) and how many rows the filter selects in all. */
+  'results.page': {
+    request: z.object({ ...ResultWindow, limit: z.number().int().min(1).max(MAX_RESULTS_PAGE) }).strict(),
+    response: z.object({ rows: z.array(ResultRow), total: z.number().int() }),
+  },
+  /** The row ids from `offset` (at most `limit`), for selecting ranges and every row shown. */
+  'results.ids': {
+    request: z.object({ ...ResultWindow, limit: z.number().int().min(1).max(MAX_RESULT_IDS) }).strict(),
+    response: z.array(z.number().int()),
   },
   /** Writes the batch's results (all, or as filtered on screen) to a file the clerk chooses. */
   'results.export': {

@@ -4,9 +4,28 @@
  * open in a spreadsheet (formula-looking cells are made inert).
  */
 import Papa from 'papaparse';
-import type { AttemptView, ImportPreview, ResultFilter, ResultRow } from '../../shared/contract';
-import type { Action, ApiLink, ItemState, ProviderId, Reason } from '../../shared/domain';
+import type {
+  AttemptView,
+  ImportPreview,
+  Response,
+  ResultFilter,
+  ResultRow,
+  ResultSort,
+  ResultsOverview,
+} from '../../shared/contract';
+import {
+  PROVIDER_LABELS,
+  REASON_LABELS,
+  type Action,
+  type ApiLink,
+  type ItemState,
+  type ProviderId,
+  type Reason,
+} from '../../shared/domain';
 import type { Db } from './db/open';
+import { AppError } from './errors';
+
+type ResultPage = Response<'results.page'>;
 
 interface ItemRow {
   id: number;
@@ -23,34 +42,141 @@ interface ItemRow {
   completed_at: number | null;
 }
 
+/** Where an item's account was removed for good: its results still show. */
+const REMOVED_ACCOUNT = '(removed account)';
+
+const COLUMNS = `i.id, i.reference, i.state, i.reason, i.message, i.api_links, i.provider, a.name AS account,
+  i.action, i.http_status, i.attempts, i.completed_at`;
+
+const WITH_ACCOUNT = 'items i LEFT JOIN accounts a ON a.id = i.account_id';
+
+/**
+ * `FROM … WHERE …` for the items of one batch that pass a filter, and its parameters. Only the parts
+ * of the filter in use are in it, and the accounts only when needed (`withAccount`, or a filter on
+ * them), so the common questions are answered from the `(batch_id, state, seq)` index alone.
+ */
+function filtered(batchId: string, filter: ResultFilter, withAccount: boolean): { sql: string; params: (string | number)[] } {
+  const where = ['i.batch_id = ?'];
+  const params: (string | number)[] = [batchId];
+  const oneOf = (column: string, values: readonly (string | number)[] | undefined) => {
+    if (!values) return;
+    where.push(`${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  oneOf('i.state', filter.states);
+  oneOf('i.reason', filter.reasons);
+  oneOf('i.provider', filter.providers);
+  oneOf(`coalesce(a.name, '${REMOVED_ACCOUNT}')`, filter.accounts);
+  oneOf('i.id', filter.ids);
+  const search = filter.search?.trim();
+  if (search) {
+    where.push(`instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0`);
+    params.push(search);
+  }
+  const join = withAccount || filter.accounts !== undefined || Boolean(search);
+  return { sql: `FROM ${join ? WITH_ACCOUNT : 'items i'} WHERE ${where.join(' AND ')}`, params };
+}
+
+/** `CASE column WHEN key THEN value … END` from a constant table, so SQL sorts by what the clerk reads. */
+function caseOf(column: string, table: Record<string, string | number>): string {
+  const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
+  const whens = Object.entries(table).map(([key, value]) => `WHEN ${literal(key)} THEN ${literal(value)}`);
+  return `CASE ${column} ${whens.join(' ')} END`;
+}
+
+/** Results in the order a clerk reads them: done well, done later, failed, waiting, not sent. */
+const STATE_ORDER: Record<ItemState, number> = { succeeded: 0, pending: 1, failed: 2, in_flight: 3, queued: 4, stopped: 5 };
+
+/** What each column sorts by: the words shown (provider and reason labels, text without case), or the number. */
+const SORT_VALUES: Record<ResultSort['key'], string> = {
+  reference: 'i.reference',
+  provider: caseOf('i.provider', PROVIDER_LABELS),
+  account: `lower(coalesce(a.name, '${REMOVED_ACCOUNT}'))`,
+  result: caseOf('i.state', STATE_ORDER),
+  reason: caseOf('i.reason', REASON_LABELS),
+  message: "nullif(lower(i.message), '')",
+  http: 'i.http_status',
+  attempts: 'i.attempts',
+  completed: 'i.completed_at',
+};
+
+/** Sorted by one column with empty values last in either direction and ties in import order; else import order. */
+function orderBy(sort: ResultSort | undefined): string {
+  if (!sort) return 'ORDER BY i.seq';
+  const value = SORT_VALUES[sort.key];
+  return `ORDER BY (${value}) IS NULL, ${value} ${sort.direction === 'ascending' ? 'ASC' : 'DESC'}, i.seq`;
+}
+
+function requireBatch(db: Db, batchId: string): void {
+  if (!db.prepare('SELECT 1 FROM batches WHERE id = ?').get(batchId))
+    throw new AppError('not_found', 'That batch does not exist.');
+}
+
+/** Every result the filter selects, in import order (the CLI and exports). */
 export function listResults(db: Db, batchId: string, filter: ResultFilter = {}): ResultRow[] {
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.reference, i.state, i.reason, i.message, i.api_links, i.provider, a.name AS account,
-              i.action, i.http_status, i.attempts, i.completed_at
-       FROM items i LEFT JOIN accounts a ON a.id = i.account_id
-       WHERE i.batch_id = ?
-         AND (? IS NULL OR i.state IN (SELECT value FROM json_each(?)))
-         AND (? IS NULL OR i.reason IN (SELECT value FROM json_each(?)))
-         AND (? IS NULL OR i.provider IN (SELECT value FROM json_each(?)))
-         AND (? IS NULL OR a.name IN (SELECT value FROM json_each(?)))
-         AND (? IS NULL OR instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0)
-       ORDER BY i.seq`,
-    )
-    .all(
-      batchId,
-      ...jsonList(filter.states),
-      ...jsonList(filter.reasons),
-      ...jsonList(filter.providers),
-      ...jsonList(filter.accounts),
-      ...(filter.search?.trim() ? [filter.search.trim(), filter.search.trim()] : [null, null]),
-    ) as ItemRow[];
+  const { sql, params } = filtered(batchId, filter, true);
+  const rows = db.prepare(`SELECT ${COLUMNS} ${sql} ORDER BY i.seq`).all(...params) as ItemRow[];
   return rows.map(toResult);
 }
 
-function jsonList(values: readonly string[] | undefined): [string | null, string | null] {
-  const json = values ? JSON.stringify(values) : null;
-  return [json, json];
+export interface ResultWindow {
+  filter?: ResultFilter | undefined;
+  sort?: ResultSort | undefined;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * One window of the results as filtered and sorted on screen, and how many the filter selects in all.
+ * The window's ids are found first (sorting only ids), then just those rows are read.
+ */
+export function pageResults(db: Db, batchId: string, window: ResultWindow): ResultPage {
+  const ids = resultIds(db, batchId, window);
+  const { sql, params } = filtered(batchId, window.filter ?? {}, false);
+  const { total } = db.prepare(`SELECT COUNT(*) AS total ${sql}`).get(...params) as { total: number };
+  const found = db
+    .prepare(`SELECT ${COLUMNS} FROM ${WITH_ACCOUNT} WHERE i.id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as ItemRow[];
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return { rows: ids.flatMap((id) => byId.get(id) ?? []).map(toResult), total };
+}
+
+/** The row ids of one window, in the order shown. */
+export function resultIds(db: Db, batchId: string, { filter = {}, sort, offset, limit }: ResultWindow): number[] {
+  requireBatch(db, batchId);
+  const { sql, params } = filtered(batchId, filter, sort?.key === 'account');
+  return db
+    .prepare(`SELECT i.id ${sql} ${orderBy(sort)} LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(...params, limit, offset) as number[];
+}
+
+/** Items per state and reason, and the accounts the batch went through, counted in one pass over the batch. */
+export function resultsOverview(db: Db, batchId: string): ResultsOverview {
+  requireBatch(db, batchId);
+  const groups = db
+    .prepare(
+      `SELECT g.state, g.reason, coalesce(a.name, '${REMOVED_ACCOUNT}') AS account, g.count
+       FROM (SELECT state, reason, account_id, COUNT(*) AS count FROM items WHERE batch_id = ? GROUP BY state, reason, account_id) g
+       LEFT JOIN accounts a ON a.id = g.account_id`,
+    )
+    .all(batchId) as { state: ItemState; reason: Reason | null; account: string; count: number }[];
+  const outcomes = new Map<string, ResultsOverview['outcomes'][number]>();
+  const accounts = new Set<string>();
+  let total = 0;
+  for (const { state, reason, account, count } of groups) {
+    total += count;
+    accounts.add(account);
+    const key = `${state} ${reason}`;
+    const entry = outcomes.get(key) ?? { state, reason, count: 0 };
+    entry.count += count;
+    outcomes.set(key, entry);
+  }
+  return {
+    total,
+    outcomes: [...outcomes.values()],
+    accounts: [...accounts].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })),
+  };
 }
 
 function toResult(row: ItemRow): ResultRow {
@@ -63,7 +189,7 @@ function toResult(row: ItemRow): ResultRow {
     Reason: row.reason,
     State: row.state,
     Provider: row.provider,
-    Account: row.account ?? '(removed account)',
+    Account: row.account ?? REMOVED_ACCOUNT,
     Action: row.action,
     HttpStatus: row.http_status,
     Attempts: row.attempts,

@@ -29,7 +29,7 @@ import type { FetchLike } from './providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
 import { isClaimerAlive } from './queue/claimer';
 import { batchCounts, batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
-import { alreadySucceeded, exportFile, listAttempts, listResults } from './results';
+import { alreadySucceeded, exportFile, listAttempts, listResults, pageResults, resultIds, resultsOverview } from './results';
 import { deleteBatch, findReference, listBatches } from './history';
 import { readSetting, writeSetting } from './settings';
 
@@ -261,10 +261,9 @@ export function createService(deps: ServiceDeps): AppService {
       return summary(batchId);
     },
     'item.attempts': async ({ itemId }) => listAttempts(db, itemId),
-    'batch.results': async ({ batchId, states, reasons }) => {
-      summary(batchId);
-      return listResults(db, batchId, { states, reasons });
-    },
+    'results.overview': async ({ batchId }) => resultsOverview(db, batchId),
+    'results.page': async ({ batchId, ...window }) => pageResults(db, batchId, window),
+    'results.ids': async ({ batchId, ...window }) => resultIds(db, batchId, window),
     'results.export': async ({ batchId, format, filter }) => {
       const batch = summary(batchId);
       if (!deps.chooseExportPath) throw new AppError('invalid_request', 'Saving files is not available here.');

@@ -1,50 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultRow } from '../../shared/contract';
-import { NO_FILTERS, filterResults, searchTexts, toResultFilter, type ResultFilters } from './resultFilters';
+import type { ResultsOverview } from '../../shared/contract';
+import { NO_FILTERS, countReasons, countStates, presentReasons, toResultFilter } from './resultFilters';
 
-const row = (id: number, over: Partial<ResultRow>): ResultRow => ({
-  id,
-  Data: `EC-000-000-00${id}`,
-  IsSuccess: true,
-  Message: 'Consignment cancelled.',
-  ApiLinks: null,
-  Reason: 'cancelled',
-  State: 'succeeded',
-  Provider: 'electio',
-  Account: 'Electio UK',
-  Action: 'cancel',
-  HttpStatus: 200,
-  Attempts: 1,
-  CompletedAt: null,
-  ...over,
-});
-
-const rows = [
-  row(1, {}),
-  row(2, { State: 'failed', IsSuccess: false, Reason: 'too_late', Message: 'Manifested already' }),
-  row(3, { Provider: 'sorted-pro', Account: 'Sorted North', Data: 'sp_1' }),
-  row(4, { State: 'queued', Reason: null, Message: '' }),
-  row(5, { State: 'pending', IsSuccess: false, Reason: 'queued', Provider: 'sendcloud', Account: 'Shop' }),
+const outcomes: ResultsOverview['outcomes'] = [
+  { state: 'succeeded', reason: 'cancelled', count: 90 },
+  { state: 'failed', reason: 'too_late', count: 4 },
+  { state: 'failed', reason: 'cancelled', count: 1 },
+  { state: 'pending', reason: 'queued', count: 3 },
+  { state: 'queued', reason: null, count: 2 },
+  { state: 'in_flight', reason: null, count: 1 },
+  { state: 'stopped', reason: null, count: 5 },
 ];
-const texts = searchTexts(rows);
-const ids = (filters: Partial<ResultFilters>) => filterResults(rows, texts, { ...NO_FILTERS, ...filters }).map((r) => r.id);
 
 describe('results filters (on screen, and for exports)', () => {
-  it('keep rows by outcome, reason, provider, account and free text, in the order given', () => {
-    expect(ids({})).toEqual([1, 2, 3, 4, 5]);
-    expect(ids({ outcome: 'failed' })).toEqual([2]);
-    expect(ids({ outcome: 'unfinished' })).toEqual([4]);
-    expect(ids({ outcome: 'pending' })).toEqual([5]);
-    expect(ids({ reason: 'cancelled' })).toEqual([1, 3]);
-    expect(ids({ provider: 'sorted-pro' })).toEqual([3]);
-    expect(ids({ account: 'Shop' })).toEqual([5]);
-    expect(ids({ search: 'MANIFESTED' })).toEqual([2]);
-    expect(ids({ search: 'north' })).toEqual([3]);
-    expect(ids({ outcome: 'succeeded', provider: 'electio' })).toEqual([1]);
-  });
-
-  it('tell main the same filter for exports, leaving out what is not filtered', () => {
+  it('tell main the same filter for the table and for exports, leaving out what is not filtered', () => {
     expect(toResultFilter(NO_FILTERS)).toEqual({});
+    expect(toResultFilter({ ...NO_FILTERS, outcome: 'failed' })).toEqual({ states: ['failed'] });
     expect(
       toResultFilter({ outcome: 'unfinished', reason: 'too_late', provider: 'electio', account: 'Electio UK', search: '  x ' }),
     ).toEqual({
@@ -54,5 +25,22 @@ describe('results filters (on screen, and for exports)', () => {
       accounts: ['Electio UK'],
       search: 'x',
     });
+  });
+});
+
+describe('the overview main counts', () => {
+  it('gives the items per state and the reasons present, in their usual order', () => {
+    expect(countStates(outcomes)).toEqual({ succeeded: 90, failed: 5, pending: 3, queued: 2, in_flight: 1, stopped: 5 });
+    expect(presentReasons(outcomes)).toEqual(['cancelled', 'queued', 'too_late']);
+  });
+
+  it('charts reasons most first, toned by most of their items, then those not sent yet and those stopped', () => {
+    expect(countReasons(outcomes).map(({ key, count, tone }) => [key, count, tone])).toEqual([
+      ['cancelled', 91, 'ok'],
+      ['too_late', 4, 'bad'],
+      ['queued', 3, 'pending'],
+      ['waiting', 3, 'waiting'],
+      ['stopped', 5, 'stopped'],
+    ]);
   });
 });

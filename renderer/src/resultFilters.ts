@@ -1,13 +1,12 @@
 /**
- * Client-side filtering and sorting of a batch's results: by outcome, provider, reason and account,
- * and by text in the reference, account or message; the same filter as main's `ResultFilter` (exports
- * use it), so what is saved is what the table shows. Built for 100,000 rows: the search text and the
- * sort order are computed once per load (or per sort), and filtering keeps the sorted order.
+ * The results filters on screen (outcome, provider, reason, account, and text in the reference,
+ * account or message) in main's words: main filters, sorts and counts in the database, for the table
+ * and for exports alike, so what is saved is what the table shows. Also: the counts and the chart's
+ * outcomes from main's overview, and copying rows as tab-separated text.
  */
-import type { ResultFilter, ResultRow } from '../../shared/contract';
+import type { ResultFilter, ResultRow, ResultsOverview } from '../../shared/contract';
 import {
   emptyCounts,
-  PROVIDER_IDS,
   REASON_LABELS,
   REASONS,
   type ItemState,
@@ -35,6 +34,9 @@ export interface ResultFilters {
   account: string;
   search: string;
 }
+
+/** Items with one state and reason, as the overview counts them. */
+type Outcome = ResultsOverview['outcomes'][number];
 
 export const NO_FILTERS: ResultFilters = { outcome: 'all', provider: 'all', reason: 'all', account: 'all', search: '' };
 
@@ -73,127 +75,17 @@ export function isFiltered(filters: ResultFilters): boolean {
   );
 }
 
-/** Lower-cased "reference account message" per row id, built once per load so typing stays quick. */
-export function searchTexts(rows: readonly ResultRow[]): Map<number, string> {
-  const texts = new Map<number, string>();
-  for (const row of rows) texts.set(row.id, `${row.Data} ${row.Message} ${row.Account}`.toLowerCase());
-  return texts;
-}
-
-/** The rows that pass the filters, in the order given (so a sorted list stays sorted). */
-export function filterResults(
-  rows: readonly ResultRow[],
-  texts: ReadonlyMap<number, string>,
-  filters: ResultFilters,
-): readonly ResultRow[] {
-  const { provider, reason, account } = filters;
-  const states = outcomeStates(filters.outcome);
-  const needle = filters.search.trim().toLowerCase();
-  if (!isFiltered(filters)) return rows;
-  const kept: ResultRow[] = [];
-  for (const row of rows) {
-    if (states && !states.includes(row.State)) continue;
-    if (provider !== 'all' && row.Provider !== provider) continue;
-    if (reason !== 'all' && row.Reason !== reason) continue;
-    if (account !== 'all' && row.Account !== account) continue;
-    if (needle && !texts.get(row.id)?.includes(needle)) continue;
-    kept.push(row);
-  }
-  return kept;
-}
-
-export function countStates(rows: readonly ResultRow[]): StateCounts {
+/** Items per state, from the overview's counts per state and reason. */
+export function countStates(outcomes: readonly Outcome[]): StateCounts {
   const counts = emptyCounts();
-  for (const row of rows) counts[row.State] += 1;
+  for (const { state, count } of outcomes) counts[state] += count;
   return counts;
 }
 
-/** The providers, reasons and accounts present in the rows, in their usual order, for the filter selects. */
-export function presentValues(rows: readonly ResultRow[]): { providers: ProviderId[]; reasons: Reason[]; accounts: string[] } {
-  const providers = new Set<ProviderId>();
-  const reasons = new Set<Reason>();
-  const accounts = new Set<string>();
-  for (const row of rows) {
-    providers.add(row.Provider);
-    if (row.Reason) reasons.add(row.Reason);
-    accounts.add(row.Account);
-  }
-  return {
-    providers: PROVIDER_IDS.filter((id) => providers.has(id)),
-    reasons: REASONS.filter((id) => reasons.has(id)),
-    accounts: [...accounts].filter(Boolean).sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })),
-  };
-}
-
-/* Sorting */
-
-export const SORT_KEYS = [
-  'reference',
-  'provider',
-  'account',
-  'result',
-  'reason',
-  'message',
-  'http',
-  'attempts',
-  'completed',
-] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-export interface Sort {
-  key: SortKey;
-  direction: 'ascending' | 'descending';
-}
-
-/** Results in the order a clerk reads them: done well, done later, failed, waiting, not sent. */
-const STATE_ORDER: Record<ItemState, number> = {
-  succeeded: 0,
-  pending: 1,
-  failed: 2,
-  in_flight: 3,
-  queued: 4,
-  stopped: 5,
-};
-
-type SortValue = string | number | null;
-
-function sortValue(row: ResultRow, key: SortKey): SortValue {
-  switch (key) {
-    case 'reference':
-      return row.Data;
-    case 'provider':
-      return providerName(row.Provider);
-    case 'account':
-      return row.Account.toLowerCase();
-    case 'result':
-      return STATE_ORDER[row.State];
-    case 'reason':
-      return row.Reason ? REASON_LABELS[row.Reason] : null;
-    case 'message':
-      return row.Message ? row.Message.toLowerCase() : null;
-    case 'http':
-      return row.HttpStatus;
-    case 'attempts':
-      return row.Attempts;
-    case 'completed':
-      return row.CompletedAt;
-  }
-}
-
-/**
- * The rows sorted by one column; empty values last in either direction, ties in import order.
- * Keys are computed once per row (not per comparison), so 100,000 rows sort in a blink.
- */
-export function sortResults(rows: readonly ResultRow[], sort: Sort | null): readonly ResultRow[] {
-  if (!sort) return rows;
-  const sign = sort.direction === 'ascending' ? 1 : -1;
-  const keyed = rows.map((row, index) => ({ row, index, value: sortValue(row, sort.key) }));
-  keyed.sort((a, b) => {
-    if (a.value === b.value) return a.index - b.index;
-    if (a.value === null) return 1;
-    if (b.value === null) return -1;
-    return (a.value < b.value ? -1 : 1) * sign;
-  });
-  return keyed.map((entry) => entry.row);
+/** The reasons present, in their usual order, for the reason filter. */
+export function presentReasons(outcomes: readonly Outcome[]): Reason[] {
+  const present = new Set(outcomes.map((outcome) => outcome.reason));
+  return REASONS.filter((reason) => present.has(reason));
 }
 
 /* Copying */
@@ -262,23 +154,23 @@ export interface ReasonCount {
  * How many items ended with each reason, most first; items without a reason yet are "Not sent yet"
  * (waiting or being sent) or "Stopped (not sent)". Retried items count where they are now.
  */
-export function countReasons(rows: readonly ResultRow[]): ReasonCount[] {
+export function countReasons(outcomes: readonly Outcome[]): ReasonCount[] {
   const byReason = new Map<Reason | 'none', { count: number; tones: Record<OutcomeTone, number> }>();
   let stopped = 0;
   let waiting = 0;
-  for (const row of rows) {
-    if (row.State === 'stopped' && !row.Reason) {
-      stopped += 1;
+  for (const { state, reason: given, count } of outcomes) {
+    if (state === 'stopped' && !given) {
+      stopped += count;
       continue;
     }
-    if (row.State === 'queued' || row.State === 'in_flight') {
-      waiting += 1;
+    if (state === 'queued' || state === 'in_flight') {
+      waiting += count;
       continue;
     }
-    const reason = row.Reason ?? 'none';
+    const reason = given ?? 'none';
     const entry = byReason.get(reason) ?? { count: 0, tones: { ok: 0, pending: 0, bad: 0, stopped: 0, waiting: 0 } };
-    entry.count += 1;
-    entry.tones[toneOfState(row.State)] += 1;
+    entry.count += count;
+    entry.tones[toneOfState(state)] += count;
     byReason.set(reason, entry);
   }
   const list: ReasonCount[] = [...byReason].map(([reason, entry]) => ({

@@ -88,8 +88,14 @@ describe('batch control', () => {
     const stopped = await call<BatchSummary>('batch.stop', { batchId });
     expect(stopped.counts.stopped).toBeGreaterThan(0);
     expect(stopped.counts.succeeded + stopped.counts.stopped).toBe(200);
-    const results = await call<{ Data: string; State: string; Message: string }[]>('batch.results', { batchId });
-    for (const result of results.filter((r) => r.State === 'stopped')) {
+    const { rows: stoppedRows } = await call<{ rows: { Data: string; Message: string }[] }>('results.page', {
+      batchId,
+      filter: { states: ['stopped'] },
+      offset: 0,
+      limit: 200,
+    });
+    expect(stoppedRows).toHaveLength(stopped.counts.stopped);
+    for (const result of stoppedRows) {
       expect(result.Message).toMatch(/Stopped by the clerk before it was sent/);
       expect(sim.requests.some((r) => r.path.includes(result.Data))).toBe(false);
       expect(sim.sortedPro.state(result.Data)).toBe('created');
@@ -111,7 +117,11 @@ describe('batch control', () => {
     const second = await until(batchId, (s) => !s.running && s.counts.queued === 0);
     expect(second.counts).toMatchObject({ succeeded: 6, failed: 0 });
     expect(sim.requests.map((r) => r.path.split('/')[2]).sort()).toEqual([...bad].sort());
-    const results = await call<{ id: number; Data: string; Attempts: number }[]>('batch.results', { batchId });
+    const { rows: results } = await call<{ rows: { id: number; Data: string; Attempts: number }[] }>('results.page', {
+      batchId,
+      offset: 0,
+      limit: 100,
+    });
     const retried = results.find((r) => r.Data === bad[0]);
     expect(retried?.Attempts).toBe(2);
     const attempts = await call<{ httpStatus: number; outcome: string }[]>('item.attempts', { itemId: retried?.id });

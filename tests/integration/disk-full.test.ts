@@ -95,8 +95,14 @@ describe('a full disk', () => {
     await service.close();
 
     // Nothing stored was lost: the first batch is whole.
-    const results = await call<{ State: string }[]>(service, 'batch.results', { batchId: a.value.batchId });
-    expect(results.ok && results.value.every((r) => r.State === 'succeeded')).toBe(true);
+    const results = await call<{ rows: { State: string }[]; total: number }>(service, 'results.page', {
+      batchId: a.value.batchId,
+      offset: 0,
+      limit: 10_000,
+    });
+    expect(
+      results.ok && results.value.rows.length === results.value.total && results.value.rows.every((r) => r.State === 'succeeded'),
+    ).toBe(true);
 
     // Space is freed and the app starts again: the dead process's claims come back, the batch finishes.
     world.db.pragma('max_page_count = 1073741823');

@@ -150,7 +150,11 @@ describe('secrets stay in main', () => {
       }
       sim.faults.clear();
       expect(sim.faults.counts().serverError).toBe(3);
-      const results: { Data: string; State: string; Account: string }[] = await call('batch.results', { batchId });
+      const { rows: results }: { rows: { Data: string; State: string; Account: string }[] } = await call('results.page', {
+        batchId,
+        offset: 0,
+        limit: 100,
+      });
       expect(Object.fromEntries(results.map((r) => [r.Account, r.State]))).toEqual({
         E: 'succeeded',
         'E refused': 'queued',

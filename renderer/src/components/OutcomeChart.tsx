@@ -5,7 +5,7 @@
  * the words carry the meaning too.
  */
 import { useMemo } from 'react';
-import type { ResultRow } from '../../../shared/contract';
+import type { ResultsOverview } from '../../../shared/contract';
 import { countReasons, type ReasonCount } from '../resultFilters';
 
 const LABEL_WIDTH = 170;
@@ -29,9 +29,9 @@ function percent(count: number, total: number): string {
   return `${Math.round(value)}%`;
 }
 
-export function OutcomeChart({ rows }: { rows: readonly ResultRow[] }) {
-  const reasons = useMemo(() => countReasons(rows), [rows]);
-  const total = rows.length;
+export function OutcomeChart({ overview }: { overview: ResultsOverview }) {
+  const reasons = useMemo(() => countReasons(overview.outcomes), [overview.outcomes]);
+  const { total } = overview;
   if (total === 0 || reasons.length === 0) return null;
   const most = Math.max(...reasons.map((entry) => entry.count));
   const height = reasons.length * ROW;

@@ -1,6 +1,7 @@
 /**
  * Every item of a batch with its result, as a virtualized grid: only the rows in view are in the
- * page, so 100,000 items scroll smoothly. Outcomes are words and symbols, not only colour; the
+ * page, and only the pages of rows near the view are asked of main (see `useResultPages`), so
+ * 100,000 items open at once and scroll smoothly; a row whose page is on its way shows as loading. Outcomes are words and symbols, not only colour; the
  * provider cell marks a Sendcloud label cancel (its tooltip says what the action does).
  *
  * Column headers sort (ascending, descending, then back to import order). Rows are selected without
@@ -10,15 +11,15 @@
  * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { ResultRow } from '../../../shared/contract';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { ResultRow, ResultSort } from '../../../shared/contract';
 import { actionDescription, REASON_LABELS, type ItemState } from '../../../shared/domain';
 import { formatDateTime, providerName } from '../format';
-import type { Sort, SortKey } from '../resultFilters';
+import type { ResultPages } from '../resultPages';
 
 const ROW_HEIGHT = 32;
 
-const COLUMNS: { key: SortKey; name: string; title?: string; numeric?: boolean }[] = [
+const COLUMNS: { key: ResultSort['key']; name: string; title?: string; numeric?: boolean }[] = [
   { key: 'reference', name: 'Reference' },
   { key: 'provider', name: 'Provider' },
   { key: 'account', name: 'Account' },
@@ -49,9 +50,11 @@ export interface Selection {
 export const NO_SELECTION: Selection = { ids: new Set(), anchor: null };
 
 interface Props {
-  rows: readonly ResultRow[];
-  sort: Sort | null;
-  onSort: (sort: Sort | null) => void;
+  /** The rows as filtered and sorted on screen, a page at a time; `total` of them. */
+  rows: ResultPages;
+  total: number;
+  sort: ResultSort | null;
+  onSort: (sort: ResultSort | null) => void;
   selection: Selection;
   onSelect: (selection: Selection) => void;
   /** The clerk pressed Ctrl+C in the table, on this row (copied when no row is selected). */
@@ -61,38 +64,40 @@ interface Props {
 }
 
 /** Sort cycle per header: ascending, descending, then import order again. */
-function nextSort(current: Sort | null, key: SortKey): Sort | null {
+function nextSort(current: ResultSort | null, key: ResultSort['key']): ResultSort | null {
   if (!current || current.key !== key) return { key, direction: 'ascending' };
   return current.direction === 'ascending' ? { key, direction: 'descending' } : null;
 }
 
-/** The ids of rows from index `from` to `to` (either order). */
-function rangeIds(rows: readonly ResultRow[], from: number, to: number): Set<number> {
-  const ids = new Set<number>();
-  const [start, end] = from <= to ? [from, to] : [to, from];
-  for (let i = start; i <= end; i++) {
-    const row = rows[i];
-    if (row) ids.add(row.id);
-  }
-  return ids;
-}
-
 const rowHeight = () => ROW_HEIGHT;
 
-export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
+/**
+ * The rows in view reuse their elements as the view moves (row n takes the place of row n ± k), so
+ * scrolling changes text rather than removing and building elements, which costs the browser far more.
+ * The row in the tab order keeps its own element, so focus stays on it.
+ */
+function lineKey(index: number, tabbable: number, lines: number): string {
+  return index === tabbable ? 'tabbable' : String(index % lines);
+}
+
+export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const current = Math.min(active, Math.max(0, rows.length - 1));
-  // Stable functions: the virtualizer re-measures all rows whenever getItemKey changes identity.
-  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
+  const current = Math.min(active, Math.max(0, total - 1));
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: total,
     getScrollElement: () => scroller.current,
     estimateSize: rowHeight,
-    getItemKey,
     overscan: 12,
     useFlushSync: false,
   });
+  const shown = virtualizer.getVirtualItems();
+  const first = shown[0]?.index ?? 0;
+  // With no rows yet, the first page: its answer says how many there are.
+  const last = shown[shown.length - 1]?.index ?? 0;
+  const { want, rowAt, indexOf, idsBetween } = rows;
+  // The pages under the rows in view (and the overscan), once per change of view or of question.
+  useEffect(() => want(first, last), [want, first, last]);
 
   const focusRow = useCallback(
     (index: number) => {
@@ -110,54 +115,66 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
     [virtualizer],
   );
 
-  /** Where a Shift range starts: the anchor row if it is still shown, else the row given. */
+  /** Where a Shift range starts: the anchor row if it is among the rows at hand, else the row given. */
   const anchorIndex = useCallback(
     (fallback: number) => {
       if (selection.anchor === null) return fallback;
-      const found = rows.findIndex((row) => row.id === selection.anchor);
+      const found = indexOf(selection.anchor);
       return found >= 0 ? found : fallback;
     },
-    [rows, selection.anchor],
+    [indexOf, selection.anchor],
   );
 
-  const clickRow = useCallback(
-    (index: number, event: MouseEvent<HTMLDivElement>) => {
-      const row = rows[index];
-      if (!row) return;
-      setActive(index);
-      event.currentTarget.focus({ preventScroll: true });
-      const toggle = event.ctrlKey || event.metaKey;
-      if (event.shiftKey) {
-        const range = rangeIds(rows, anchorIndex(index), index);
-        if (toggle) for (const id of selection.ids) range.add(id);
-        onSelect({ ids: range, anchor: selection.anchor ?? row.id });
-        return;
-      }
-      if (toggle) {
-        const ids = new Set(selection.ids);
-        if (ids.has(row.id)) ids.delete(row.id);
-        else ids.add(row.id);
-        onSelect({ ids, anchor: row.id });
-        return;
-      }
-      // Selecting text in a row (to copy a message) is not a request to open it.
-      if (window.getSelection()?.toString()) return;
-      onSelect({ ids: new Set([row.id]), anchor: row.id });
-      onOpen(row);
+  /** Selects the rows from index `from` to `to` (with `keep`, added to those already selected). */
+  const selectRange = useCallback(
+    (from: number, to: number, anchor: number | null, keep: ReadonlySet<number> = new Set()) => {
+      void idsBetween(from, to).then(
+        (ids) => onSelect({ ids: new Set([...keep, ...ids]), anchor }),
+        () => undefined, // the table's own page error says what went wrong
+      );
     },
-    [rows, selection, anchorIndex, onSelect, onOpen],
+    [idsBetween, onSelect],
   );
+
+  function clickRow(index: number, event: MouseEvent<HTMLDivElement>) {
+    const row = rowAt(index);
+    if (!row) return;
+    setActive(index);
+    event.currentTarget.focus({ preventScroll: true });
+    const toggle = event.ctrlKey || event.metaKey;
+    if (event.shiftKey) {
+      selectRange(anchorIndex(index), index, selection.anchor ?? row.id, toggle ? selection.ids : undefined);
+      return;
+    }
+    if (toggle) {
+      const ids = new Set(selection.ids);
+      if (ids.has(row.id)) ids.delete(row.id);
+      else ids.add(row.id);
+      onSelect({ ids, anchor: row.id });
+      return;
+    }
+    // Selecting text in a row (to copy a message) is not a request to open it.
+    if (window.getSelection()?.toString()) return;
+    onSelect({ ids: new Set([row.id]), anchor: row.id });
+    onOpen(row);
+  }
+  // The rows get one click handler for good, so a page arriving re-renders only the rows it fills.
+  const latestClick = useRef(clickRow);
+  useLayoutEffect(() => {
+    latestClick.current = clickRow;
+  });
+  const onRowClick = useCallback((index: number, event: MouseEvent<HTMLDivElement>) => latestClick.current(index, event), []);
 
   function keyDown(event: KeyboardEvent<HTMLDivElement>) {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-row-index]');
     if (!target) return;
     const index = Number(target.dataset.rowIndex);
-    const row = rows[index];
+    const row = rowAt(index);
     const command = event.ctrlKey || event.metaKey;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (command && key === 'a') {
       event.preventDefault();
-      onSelect({ ids: new Set(rows.map((r) => r.id)), anchor: row?.id ?? null });
+      if (total > 0) selectRange(0, total - 1, row?.id ?? selection.anchor);
       return;
     }
     if (command && key === 'c') {
@@ -181,7 +198,7 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
       event.preventDefault();
       if (!row) return;
       if (event.shiftKey) {
-        onSelect({ ids: rangeIds(rows, anchorIndex(index), index), anchor: selection.anchor ?? row.id });
+        selectRange(anchorIndex(index), index, selection.anchor ?? row.id);
         return;
       }
       const ids = new Set(selection.ids);
@@ -191,21 +208,21 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
       return;
     }
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
-    const last = rows.length - 1;
+    const end = total - 1;
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,
       PageDown: index + page,
       PageUp: index - page,
       Home: 0,
-      End: last,
+      End: end,
     };
     if (!(event.key in moves)) return;
     event.preventDefault();
-    const next = Math.max(0, Math.min(last, moves[event.key] ?? index));
+    const next = Math.max(0, Math.min(end, moves[event.key] ?? index));
     if (event.shiftKey && row) {
       const from = anchorIndex(index);
-      onSelect({ ids: rangeIds(rows, from, next), anchor: rows[from]?.id ?? row.id });
+      selectRange(from, next, rowAt(from)?.id ?? row.id);
     }
     focusRow(next);
   }
@@ -216,7 +233,7 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
       role="grid"
       aria-label="Results"
       aria-multiselectable="true"
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={total + 1}
       aria-colcount={COLUMNS.length}
       aria-describedby="results-table-help"
       data-testid="results-table"
@@ -250,7 +267,7 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
         </div>
       </div>
       <div className="results-body" ref={scroller} role="rowgroup" tabIndex={-1} onKeyDown={keyDown}>
-        {rows.length === 0 ? (
+        {total === 0 ? (
           <div className="results-empty" role="row" aria-rowindex={2}>
             <div role="gridcell" className="muted empty" tabIndex={0}>
               No items match these filters. Choose “All” or clear the search to see every item.
@@ -258,19 +275,19 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
           </div>
         ) : (
           <div className="results-space" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              return row ? (
+            {shown.map((item) => {
+              const row = rowAt(item.index);
+              return (
                 <ResultLine
-                  key={item.key}
+                  key={lineKey(item.index, current, shown.length)}
                   row={row}
                   index={item.index}
                   top={item.start}
                   tabbable={item.index === current}
-                  selected={selection.ids.has(row.id)}
-                  onClick={clickRow}
+                  selected={row !== undefined && selection.ids.has(row.id)}
+                  onClick={onRowClick}
                 />
-              ) : null;
+              );
             })}
           </div>
         )}
@@ -280,7 +297,8 @@ export function ResultsTable({ rows, sort, onSort, selection, onSelect, onCopy, 
 }
 
 interface LineProps {
-  row: ResultRow;
+  /** Undefined while the row's page is on its way: the line shows as loading and keeps its place and focus. */
+  row: ResultRow | undefined;
   index: number;
   top: number;
   /** The one row in the tab order. */
@@ -290,17 +308,15 @@ interface LineProps {
 }
 
 const ResultLine = memo(function ResultLine({ row, index, top, tabbable, selected, onClick }: LineProps) {
-  const reason = row.Reason ? REASON_LABELS[row.Reason] : '';
-  const provider = providerName(row.Provider);
-  const action = `${provider}: ${actionDescription(row.Action, row.Provider)}`;
   return (
     <div
-      className={`results-grid results-row state-${row.State}${selected ? ' selected' : ''}`}
+      className={`results-grid results-row ${row ? `state-${row.State}` : 'loading'}${selected ? ' selected' : ''}`}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      data-testid="results-row"
-      data-reference={row.Data}
+      aria-busy={row ? undefined : true}
+      data-testid={row ? 'results-row' : 'results-row-loading'}
+      data-reference={row?.Data}
       data-row-index={index}
       tabIndex={tabbable ? 0 : -1}
       aria-haspopup="dialog"
@@ -309,34 +325,47 @@ const ResultLine = memo(function ResultLine({ row, index, top, tabbable, selecte
       onMouseDown={(event) => event.shiftKey && event.preventDefault()}
       onClick={(event) => onClick(index, event)}
     >
-      <div role="gridcell" className="results-cell mono" title={row.Data}>
-        {row.Data}
+      <ResultCells row={row} />
+    </div>
+  );
+});
+
+/** The cells: the same elements whether the row is here or on its way, so its arrival only changes text. */
+function ResultCells({ row }: { row: ResultRow | undefined }) {
+  const reason = row?.Reason ? REASON_LABELS[row.Reason] : '';
+  const provider = row ? providerName(row.Provider) : '';
+  const action = row ? `${provider}: ${actionDescription(row.Action, row.Provider)}` : '';
+  const outcome = row ? OUTCOME_WORDS[row.State] : '';
+  return (
+    <>
+      <div role="gridcell" className={row ? 'results-cell mono' : 'results-cell muted'} title={row?.Data}>
+        {row ? row.Data : 'Loading…'}
       </div>
       <div role="gridcell" className="results-cell" title={action}>
         {provider}
-        {row.Action === 'cancel-label' && <span className="muted"> · label</span>}
+        {row?.Action === 'cancel-label' && <span className="muted"> · label</span>}
       </div>
-      <div role="gridcell" className="results-cell" title={row.Account}>
-        {row.Account}
+      <div role="gridcell" className="results-cell" title={row?.Account}>
+        {row?.Account}
       </div>
-      <div role="gridcell" className="results-cell outcome-word" title={OUTCOME_WORDS[row.State]}>
-        {OUTCOME_WORDS[row.State]}
+      <div role="gridcell" className="results-cell outcome-word" title={outcome}>
+        {outcome}
       </div>
       <div role="gridcell" className="results-cell" title={reason}>
         {reason}
       </div>
-      <div role="gridcell" className="results-cell" title={row.Message}>
-        {row.Message}
+      <div role="gridcell" className="results-cell" title={row?.Message}>
+        {row?.Message}
       </div>
       <div role="gridcell" className="results-cell num">
-        {row.HttpStatus ?? ''}
+        {row?.HttpStatus ?? ''}
       </div>
       <div role="gridcell" className="results-cell num">
-        {row.Attempts}
+        {row?.Attempts}
       </div>
       <div role="gridcell" className="results-cell">
-        {formatDateTime(row.CompletedAt)}
+        {row ? formatDateTime(row.CompletedAt) : ''}
       </div>
-    </div>
+    </>
   );
-});
+}

@@ -3,10 +3,18 @@
  * HTTP status and attempts. A summary strip gives the counts and a chart of outcomes by reason. Filter
  * by outcome, provider, reason and account, search by reference, account or message, sort by any
  * column, select rows and copy them. A row opens its attempts; failed items can be sent again; what is
- * shown can be exported as CSV or JSON (main asks where to save it).
+ * shown can be exported as CSV or JSON (main asks where to save it). Main counts, filters and sorts in
+ * the database; the table asks for the rows near the view a page at a time.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import type { BatchSummary, ResultRow } from '../../../shared/contract';
+import {
+  MAX_RESULTS_PAGE,
+  type BatchSummary,
+  type ResultFilter,
+  type ResultRow,
+  type ResultSort,
+  type ResultsOverview,
+} from '../../../shared/contract';
 import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason } from '../../../shared/domain';
 import { call, messageOf, onEvent } from '../api';
 import { copyText } from '../clipboard';
@@ -18,19 +26,16 @@ import { countOf, formatDateTime, plural, providerName } from '../format';
 import { isFinished } from '../hooks';
 import {
   countStates,
-  filterResults,
   isFiltered,
   NO_FILTERS,
   OUTCOME_FILTERS,
-  presentValues,
+  presentReasons,
   rowsToTsv,
-  searchTexts,
-  sortResults,
   toResultFilter,
   type OutcomeFilter,
   type ResultFilters,
-  type Sort,
 } from '../resultFilters';
+import { useResultPages } from '../resultPages';
 
 interface Props {
   batchId: string | null;
@@ -69,14 +74,14 @@ type ExportStatus = { tone: 'ok' | 'muted' | 'error'; text: string };
 type CopyStatus = { tone: 'ok' | 'error'; text: string; fallback?: string };
 
 function BatchResults({ batchId, initialSearch }: { batchId: string; initialSearch: string }) {
-  const [rows, setRows] = useState<ResultRow[] | null>(null);
+  const [overview, setOverview] = useState<ResultsOverview | null>(null);
   const [batch, setBatch] = useState<BatchSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loads, setLoads] = useState(0);
   const [filters, setFilters] = useState<ResultFilters>({ ...NO_FILTERS, search: initialSearch });
   const deferredSearch = useDeferredValue(filters.search);
-  const [sort, setSort] = useState<Sort | null>(null);
+  const [sort, setSort] = useState<ResultSort | null>(null);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   /** Whether the batch is being sent right now: retrying failed items waits until it is not. */
   const [running, setRunning] = useState(false);
@@ -87,13 +92,21 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   const [exportStatus, setExportStatus] = useState<ExportStatus | null>(null);
   const [copyStatus, setCopyStatus] = useState<CopyStatus | null>(null);
 
+  // The rows are asked for first: they are what the clerk waits for; the counts follow.
+  const { outcome, provider, reason, account } = filters;
+  const filter = useMemo(
+    () => toResultFilter({ outcome, provider, reason, account, search: deferredSearch }),
+    [outcome, provider, reason, account, deferredSearch],
+  );
+  const pages = useResultPages({ batchId, filter, sort, version: loads });
+
   useEffect(() => {
     let live = true;
     setLoading(true);
-    Promise.all([call('batch.results', { batchId }), call('batch.summary', { batchId })])
+    Promise.all([call('results.overview', { batchId }), call('batch.summary', { batchId })])
       .then(([found, summary]) => {
         if (!live) return;
-        setRows(found);
+        setOverview(found);
         setBatch(summary);
         setRunning(summary.running);
         setError(null);
@@ -105,14 +118,13 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
     };
   }, [batchId, loads]);
 
-  const texts = useMemo(() => searchTexts(rows ?? []), [rows]);
-  const counts = useMemo(() => countStates(rows ?? []), [rows]);
+  const counts = useMemo(() => countStates(overview?.outcomes ?? []), [overview]);
   const unfinished = counts.queued + counts.in_flight;
 
-  // While the rows shown are not final (or the batch is being sent, e.g. just after Retry failed), watch
-  // the batch: main's events, and a light poll of its summary in case an event came before the rows did.
+  // While the results shown are not final (or the batch is being sent, e.g. just after Retry failed), watch
+  // the batch: main's events, and a light poll of its summary in case an event came before the counts did.
   // Once it has finished, the final results are loaded once.
-  const needsFinal = rows === null || unfinished > 0 || running;
+  const needsFinal = overview === null || unfinished > 0 || running;
   useEffect(() => {
     if (!needsFinal) return;
     let fired = false;
@@ -137,31 +149,27 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
       stopFinished();
       window.clearInterval(timer);
     };
-  }, [batchId, needsFinal, rows]);
+  }, [batchId, needsFinal, overview]);
 
-  const present = useMemo(() => presentValues(rows ?? []), [rows]);
-  const reasons =
-    filters.reason === 'all' || present.reasons.includes(filters.reason) ? present.reasons : [...present.reasons, filters.reason];
+  const present = useMemo(() => presentReasons(overview?.outcomes ?? []), [overview]);
+  const reasons = filters.reason === 'all' || present.includes(filters.reason) ? present : [...present, filters.reason];
+  const presentAccounts = overview?.accounts ?? [];
   const accounts =
-    filters.account === 'all' || present.accounts.includes(filters.account)
-      ? present.accounts
-      : [...present.accounts, filters.account];
+    filters.account === 'all' || presentAccounts.includes(filters.account)
+      ? presentAccounts
+      : [...presentAccounts, filters.account];
 
-  // Sorting waits for a new sort or new rows; filtering keeps the sorted order and never sorts again.
-  const sorted = useMemo(() => sortResults(rows ?? [], sort), [rows, sort]);
-  const { outcome, provider, reason, account } = filters;
-  const shown = useMemo(
-    () => filterResults(sorted, texts, { outcome, provider, reason, account, search: deferredSearch }),
-    [sorted, texts, outcome, provider, reason, account, deferredSearch],
-  );
-  const selectedShown = useMemo(
-    () => (selection.ids.size === 0 ? [] : shown.filter((row) => selection.ids.has(row.id))),
-    [shown, selection.ids],
-  );
+  const shownTotal = pages.total ?? overview?.total ?? 0;
+  const total = overview?.total ?? shownTotal;
+  /** A new filter shows other rows: the selection was made among the rows shown before. */
+  function changeFilters(next: (current: ResultFilters) => ResultFilters) {
+    setFilters(next);
+    setSelection(NO_SELECTION);
+    setExportStatus(null);
+  }
 
   function setFilter<K extends keyof ResultFilters>(key: K, value: ResultFilters[K]) {
-    setFilters((current) => ({ ...current, [key]: value }));
-    setExportStatus(null);
+    changeFilters((current) => ({ ...current, [key]: value }));
   }
 
   async function retryFailed() {
@@ -204,10 +212,16 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
     }
   }
 
-  /** Copies the selected rows shown; with none selected, the row the clerk is on (Ctrl+C in the table). */
+  /** Copies the selected rows, in the order shown; with none selected, the row the clerk is on (Ctrl+C in the table). */
   const copySelected = useCallback(
     async (focused: ResultRow | null = null) => {
-      const copied = selectedShown.length > 0 ? selectedShown : focused ? [focused] : [];
+      let copied: ResultRow[];
+      try {
+        copied = selection.ids.size > 0 ? await selectedRows(batchId, filter, sort, selection.ids) : focused ? [focused] : [];
+      } catch (failure) {
+        setCopyStatus({ tone: 'error', text: `The selected rows could not be read. ${messageOf(failure)}` });
+        return;
+      }
       if (copied.length === 0) {
         setCopyStatus({
           tone: 'error',
@@ -230,7 +244,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
         });
       }
     },
-    [selectedShown],
+    [batchId, filter, sort, selection.ids],
   );
 
   const selecting = useCallback((next: Selection) => {
@@ -239,7 +253,8 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   }, []);
 
   const filtered = isFiltered(filters);
-  const scope = filtered ? `the ${countOf(shown.length, 'item')} shown` : `all ${countOf(rows?.length ?? 0, 'item')}`;
+  const scope = filtered ? `the ${countOf(shownTotal, 'item')} shown` : `all ${countOf(total, 'item')}`;
+  const selected = selection.ids.size;
 
   return (
     <section className="screen results-screen" aria-labelledby="results-title">
@@ -277,26 +292,29 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
           </button>
         </div>
       )}
-      {rows === null && !error && <p className="muted">Loading results…</p>}
-      {rows !== null && (
+      {overview === null && pages.total === null && !error && <p className="muted">Loading results…</p>}
+      {(overview !== null || pages.total !== null) && (
         <>
-          <div className="panel summary-strip" data-testid="results-summary">
-            <div className="summary-counts">
-              <h2 className="visually-hidden">Summary</h2>
-              <OutcomeCounts counts={counts} />
-              {retried !== null && unfinished > 0 && (
-                <p className="status small" role="status" data-testid="retry-started">
-                  Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
-                </p>
-              )}
-              {unfinished > 0 && (
-                <p className="muted small">
-                  {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.
-                </p>
-              )}
+          {overview && (
+            <div className="panel summary-strip" data-testid="results-summary">
+              <div className="summary-counts">
+                <h2 className="visually-hidden">Summary</h2>
+                <OutcomeCounts counts={counts} />
+                {retried !== null && unfinished > 0 && (
+                  <p className="status small" role="status" data-testid="retry-started">
+                    Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
+                  </p>
+                )}
+                {unfinished > 0 && (
+                  <p className="muted small">
+                    {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest
+                    state.
+                  </p>
+                )}
+              </div>
+              <OutcomeChart overview={overview} />
             </div>
-            <OutcomeChart rows={rows} />
-          </div>
+          )}
 
           <div className="toolbar" role="group" aria-label="Filter results">
             <label className="field inline grow search-field">
@@ -345,10 +363,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
                 type="button"
                 className="button small-button"
                 data-testid="results-clear-filters"
-                onClick={() => {
-                  setFilters(NO_FILTERS);
-                  setExportStatus(null);
-                }}
+                onClick={() => changeFilters(() => NO_FILTERS)}
               >
                 Clear filters
               </button>
@@ -357,10 +372,8 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
 
           <div className="table-bar">
             <span className="muted small" role="status" data-testid="results-count">
-              {shown.length === rows.length
-                ? countOf(rows.length, 'item')
-                : `${shown.length.toLocaleString()} of ${countOf(rows.length, 'item')}`}
-              {selectedShown.length > 0 && ` · ${selectedShown.length.toLocaleString()} selected`}
+              {shownTotal === total ? countOf(total, 'item') : `${shownTotal.toLocaleString()} of ${countOf(total, 'item')}`}
+              {selected > 0 && ` · ${selected.toLocaleString()} selected`}
             </span>
             <div className="actions">
               <button
@@ -371,14 +384,14 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
                 aria-keyshortcuts="Control+C"
                 title="Copy the selected rows as tab-separated text (Ctrl+C in the table)"
               >
-                {selectedShown.length > 0 ? `Copy ${countOf(selectedShown.length, 'row')}` : 'Copy'}
+                {selected > 0 ? `Copy ${countOf(selected, 'row')}` : 'Copy'}
               </button>
               <button
                 type="button"
                 className="button small-button"
                 data-testid="export-csv"
                 onClick={() => void exportAs('csv')}
-                disabled={exporting !== null || shown.length === 0}
+                disabled={exporting !== null || shownTotal === 0}
                 title={`Save ${scope} as a CSV file for a spreadsheet`}
               >
                 {exporting === 'csv' ? 'Exporting…' : 'Export CSV'}
@@ -388,7 +401,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
                 className="button small-button"
                 data-testid="export-json"
                 onClick={() => void exportAs('json')}
-                disabled={exporting !== null || shown.length === 0}
+                disabled={exporting !== null || shownTotal === 0}
                 title={`Save ${scope} as a JSON file in the provider's bulk-response shape`}
               >
                 {exporting === 'json' ? 'Exporting…' : 'Export JSON'}
@@ -428,8 +441,17 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
             Click a row (or press Enter on it) to see every attempt made for it. Ctrl+click or Shift+click selects rows, Ctrl+A
             selects every row shown, Ctrl+C copies them. Column headers sort.
           </p>
+          {pages.error && (
+            <div className="error" role="alert">
+              <p>Some results could not be read. {pages.error}</p>
+              <button type="button" className="button small-button" onClick={() => setLoads((n) => n + 1)}>
+                Try again
+              </button>
+            </div>
+          )}
           <ResultsTable
-            rows={shown}
+            rows={pages}
+            total={shownTotal}
             sort={sort}
             onSort={setSort}
             selection={selection}
@@ -442,6 +464,22 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
       {opened && <AttemptsPanel key={opened.id} row={opened} onClose={() => setOpened(null)} />}
     </section>
   );
+}
+
+/** The selected rows the filter shows, in the order shown, read from main a page at a time. */
+async function selectedRows(
+  batchId: string,
+  filter: ResultFilter,
+  sort: ResultSort | null,
+  ids: ReadonlySet<number>,
+): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  const window = { batchId, filter: { ...filter, ids: [...ids] }, ...(sort ? { sort } : {}), limit: MAX_RESULTS_PAGE };
+  for (let offset = 0; ; offset += MAX_RESULTS_PAGE) {
+    const page = await call('results.page', { ...window, offset });
+    rows.push(...page.rows);
+    if (page.rows.length < MAX_RESULTS_PAGE) return rows;
+  }
 }
 
 interface FilterSelectProps {

@@ -115,6 +115,28 @@ test('20,000 rows: confirm, run, filter, attempts, retry failed, export, history
   await page.keyboard.press('Escape');
   await expect(attempts).toBeHidden();
 
+  // The keyboard, with rows read from main a page at a time: End reaches the last row, Ctrl+A selects every row shown.
+  await page.getByTestId('results-row').first().focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('[data-testid="results-row"]:focus')).toHaveAttribute(
+    'data-row-index',
+    String(manifested.length - 1),
+  );
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('results-count')).toContainText(`${manifested.length} selected`);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('results-count')).not.toContainText('selected');
+  // Sorted in the database: the last manifested reference comes first.
+  await page.getByTestId('results-sort-reference').click();
+  await page.getByTestId('results-sort-reference').click();
+  await page.locator('[data-testid="results-row"]').last().focus();
+  await page.keyboard.press('Home');
+  await expect(page.locator('[data-testid="results-row"]:focus')).toHaveAttribute(
+    'data-reference',
+    [...manifested].sort().at(-1) ?? '',
+  );
+  await page.getByTestId('results-sort-reference').click();
+
   // The unknown references reach the carrier; retry failed sends only the failed ones again.
   app.sim.electio.add(unknown);
   app.sim.clearLog();
