@@ -22,19 +22,37 @@ export interface NewItem {
 export interface NewBatch {
   sourceName: string | null;
   action: Action;
+  /** One item per reference: the importer has already collapsed duplicates. */
   items: readonly NewItem[];
   createdBy: string | null;
   machine: string | null;
   now: number;
 }
 
+const ITEM_COLUMNS = `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, created_at,
+  external_order_id, external_shipment_id, state) VALUES `;
+const ITEM_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')";
+const VALUES_PER_ROW = 10;
+/** Items per insert statement: one call into SQLite for many rows costs far less than one call per row. */
+const ROWS_PER_INSERT = 200;
+
+/** Inserts `rows` items at once; one statement per database and size, prepared once. */
+const itemInserts = new WeakMap<Db, Map<number, Statement>>();
+
+function insertItems(db: Db, rows: number): Statement {
+  let bySize = itemInserts.get(db);
+  if (!bySize) itemInserts.set(db, (bySize = new Map()));
+  let statement = bySize.get(rows);
+  if (!statement) {
+    statement = db.prepare(ITEM_COLUMNS + Array.from({ length: rows }, () => ITEM_VALUES).join(', '));
+    // Only the full-size statement is worth keeping; a last partial one is used once.
+    if (rows === ROWS_PER_INSERT) bySize.set(rows, statement);
+  }
+  return statement;
+}
+
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
-  const insertItem = db.prepare(
-    `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, created_at,
-       external_order_id, external_shipment_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-  );
   db.transaction(() => {
     db.prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)').run(
       id,
@@ -44,8 +62,12 @@ export function createBatch(db: Db, batch: NewBatch): string {
       batch.createdBy,
       batch.machine,
     );
-    batch.items.forEach((item, seq) => {
-      insertItem.run(
+    const { items } = batch;
+    const values: unknown[] = [];
+    for (let seq = 0; seq < items.length; seq++) {
+      const item = items[seq] as NewItem;
+      const external = item.external;
+      values.push(
         id,
         seq,
         item.reference,
@@ -54,10 +76,15 @@ export function createBatch(db: Db, batch: NewBatch): string {
         item.accountId,
         item.action,
         batch.now,
-        item.external?.orderId ?? null,
-        item.external?.shipmentId ?? null,
+        external ? external.orderId : null,
+        external ? external.shipmentId : null,
       );
-    });
+      const rows = values.length / VALUES_PER_ROW;
+      if (rows === ROWS_PER_INSERT || seq === items.length - 1) {
+        insertItems(db, rows).run(values);
+        values.length = 0;
+      }
+    }
   }).immediate();
   return id;
 }
