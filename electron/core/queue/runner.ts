@@ -117,6 +117,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const held = new Map<string, AccountAttention>();
   const offline = new Map<string, Offline>();
   const inFlight = new Set<Promise<void>>();
+  /** Wakes the loop when a request ends (a slot is free). */
+  let slotFreed: (() => void) | null = null;
+  /** What made a request fail (the database refused a write): the run stops with the first one. */
+  const failures: unknown[] = [];
   let buffer: ClaimedItem[] = [];
   let paused = false;
   let interrupt: (() => void) | null = null;
@@ -244,7 +248,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const nextChunk = (): ClaimedItem[] => {
     const first = buffer[0];
     if (!first) return [];
-    const limit = PROVIDERS[first.provider].bulk ? options.chunkSize : 1;
+    if (!PROVIDERS[first.provider].bulk) return [buffer.shift() as ClaimedItem];
+    const limit = options.chunkSize;
     const chunk: ClaimedItem[] = [];
     const rest: ClaimedItem[] = [];
     for (const item of buffer) {
@@ -326,11 +331,19 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         if (buffer.length === 0) refill();
         const chunk = nextChunk();
         if (chunk.length === 0) break;
-        const request: Promise<void> = send(chunk).finally(() => inFlight.delete(request));
+        const request: Promise<void> = send(chunk)
+          .catch((error: unknown) => void failures.push(error))
+          .finally(() => {
+            inFlight.delete(request);
+            const wake = slotFreed;
+            slotFreed = null;
+            wake?.();
+          });
         inFlight.add(request);
       }
       if (inFlight.size > 0) {
-        await Promise.race(inFlight);
+        await new Promise<void>((resolve) => (slotFreed = resolve));
+        if (failures.length) throw failures[0];
         continue;
       }
       writer.flush();
@@ -342,6 +355,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       await sleep(Math.max(0, Math.min(...due) - now()));
     }
     await Promise.all(inFlight);
+    if (failures.length) throw failures[0];
   } finally {
     unsubscribe?.();
     await Promise.allSettled(inFlight);
