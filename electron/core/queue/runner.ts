@@ -224,23 +224,27 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   };
 
   // Claims go in blocks (one transaction for many items); a block fills Electio's lists when the
-  // batch has Electio items, and stays small otherwise so paced items are not held long.
+  // batch has Electio items, and is otherwise eight requests per slot: few syncs, and paced items
+  // are not held long.
   const hasBulk = db
     .prepare(
       "SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1",
     )
     .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
-  const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 4));
+  const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 8));
+  // A claim is a disk sync of its own: it goes with the results waiting to be written.
   const refill = () => {
     buffer.push(
-      ...claimItems(db, {
-        batchId,
-        owner,
-        limit: blockSize,
-        now: now(),
-        leaseMs: options.leaseMs,
-        excludeAccounts: excluded(),
-      }),
+      ...writer.writeWith(() =>
+        claimItems(db, {
+          batchId,
+          owner,
+          limit: blockSize,
+          now: now(),
+          leaseMs: options.leaseMs,
+          excludeAccounts: excluded(),
+        }),
+      ),
     );
   };
 

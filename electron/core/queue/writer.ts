@@ -13,6 +13,8 @@ export interface ResultWriter {
   add(updates: readonly ItemUpdate[]): void;
   /** Writes everything gathered so far; throws the write error, if any. */
   flush(): void;
+  /** Runs `work` (a claim) in the same transaction as the results gathered so far: one sync for both. */
+  writeWith<T>(work: () => T): T;
   /** Throws the write error, if any: nothing more may be sent whose result could not be stored. */
   check(): void;
 }
@@ -36,34 +38,45 @@ export function resultWriter(db: Db, onWritten: () => void, options: WriterOptio
   let failure: unknown;
   let delayMs = options.minDelayMs;
 
-  const write = () => {
+  const write = <T>(work?: () => T): T | undefined => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (pending.length === 0) return;
     const group = pending;
     pending = [];
+    if (group.length === 0) return work?.();
     const started = performance.now();
+    let result: T | undefined;
     try {
-      recordResults(db, group);
+      result = db
+        .transaction(() => {
+          recordResults(db, group);
+          return work?.();
+        })
+        .immediate();
     } catch (error) {
       // The items stay in flight in the database: a restart returns them to the queue.
       failure ??= error;
-      return;
+      if (work) throw error;
+      return undefined;
     }
     const took = performance.now() - started;
     delayMs = Math.min(options.maxDelayMs, Math.max(options.minDelayMs, took * options.delayPerWriteMs));
     onWritten();
+    return result;
   };
 
   return {
     add(updates) {
       pending.push(...updates);
       if (pending.length >= options.maxPending) write();
-      else timer ??= setTimeout(write, delayMs);
+      else timer ??= setTimeout(() => write(), delayMs);
     },
     flush() {
       write();
       this.check();
+    },
+    writeWith(work) {
+      return write(work) as ReturnType<typeof work>;
     },
     check() {
       if (failure !== undefined) throw failure;
