@@ -71,17 +71,12 @@ describe('the database file', () => {
     expect(() => openDatabase(dir)).toThrow(/damaged or is not a Bulk Cancel database/);
   });
 
-  it('keeps each reference once per batch', () => {
+  it('indexes by account only the items still waiting or in flight, and answers "has it waiting items" from that index', () => {
     const db = openDatabase(fresh());
-    db.prepare(
-      "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'electio', 'https://x', 0, 0)",
-    ).run();
-    db.prepare("INSERT INTO batches (id, action, created_at) VALUES ('b', 'cancel', 0)").run();
-    const insert = db.prepare(
-      "INSERT INTO items (batch_id, seq, reference, provider, account_id, action, state, created_at) VALUES ('b', ?, 'EC-000-05D-1NS', 'electio', 'a', 'cancel', 'queued', 0)",
-    );
-    insert.run(0);
-    expect(() => insert.run(1)).toThrow(/UNIQUE/);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight')")
+      .all('a') as { detail: string }[];
+    expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING COVERING INDEX items_account|USING INDEX items_account/);
     db.close();
   });
 });
@@ -115,6 +110,85 @@ describe('migrations from every earlier schema version', () => {
       });
       expect(db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE item_id = 7').get()).toEqual({ n: 1 });
       db.prepare("UPDATE items SET state = 'pending' WHERE id = 7").run(); // the new state is allowed
+      db.close();
+    } finally {
+      dir.remove();
+    }
+  });
+  it('upgrades a version-3 database to 4 keeping every batch, item (all its columns) and attempt, and the queue state', () => {
+    const dir = tempDir();
+    try {
+      const v3 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 3) });
+      v3.prepare(
+        "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'electio', 'https://x', 0, 0), ('s', 'S', 'sendcloud', 'https://y', 0, 0)",
+      ).run();
+      v3.prepare(
+        "INSERT INTO batches (id, source_name, action, created_at, created_by, machine, paused) VALUES ('b1', 'one.csv', 'cancel', 1, 'clerk', 'pc', 0), ('b2', NULL, 'cancel-label', 2, NULL, NULL, 1)",
+      ).run();
+      const insert = v3.prepare(
+        `INSERT INTO items (id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message, http_status,
+           api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at, external_order_id,
+           external_shipment_id, step, maybe_sent, round_start)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const states = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'];
+      for (let i = 0; i < 60; i++) {
+        const sendcloud = i % 3 === 0;
+        insert.run(
+          100 + i,
+          i % 2 ? 'b2' : 'b1',
+          i,
+          sendcloud ? `o${i}/s${i}` : `EC-000-000-${String(i).padStart(3, '0')}`,
+          i + 2,
+          sendcloud ? 'sendcloud' : 'electio',
+          sendcloud ? 's' : 'a',
+          i % 2 ? 'cancel-label' : 'cancel',
+          states[i % states.length],
+          i % 4 ? null : 'rate_limited',
+          i % 4 ? null : 'Too many requests',
+          i % 4 ? null : 429,
+          i % 5 ? null : '[{"label":"x","url":"https://x"}]',
+          i % 4,
+          i * 10,
+          i % 6 === 1 ? 99 : null,
+          i % 6 === 1 ? 'cli:host:1:abc' : null,
+          i,
+          i % 6 === 2 ? i + 1 : null,
+          sendcloud ? `o${i}` : null,
+          sendcloud ? `s${i}` : null,
+          i % 7 ? null : 'cancelled',
+          i % 2,
+          i % 3,
+        );
+      }
+      v3.prepare(
+        "INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, http_status, outcome, reason, message) SELECT id, id, 5, 'PUT x', 200, 'succeeded', NULL, 'ok' FROM items",
+      ).run();
+      v3.prepare("INSERT INTO account_pace (account_id, tokens, updated_at, hold_until) VALUES ('a', 1.5, 10, 20)").run();
+      const snapshot = (db: Database.Database) => ({
+        batches: db.prepare('SELECT * FROM batches ORDER BY id').all(),
+        items: db.prepare('SELECT * FROM items ORDER BY id').all(),
+        attempts: db.prepare('SELECT * FROM attempts ORDER BY id').all(),
+        pace: db.prepare('SELECT * FROM account_pace').all(),
+      });
+      const before = snapshot(v3);
+      v3.close();
+
+      const db = openDatabase(dir.path);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(snapshot(db)).toEqual(before);
+      expect(before.items).toHaveLength(60);
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' ORDER BY name").all() as {
+          name: string;
+        }[]
+      ).map((index) => index.name);
+      expect(indexes).toEqual(['items_account', 'items_batch_state', 'items_reference']);
+      // The links still hold: a batch's items and their attempts go with it.
+      db.prepare("DELETE FROM batches WHERE id = 'b1'").run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 30 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM attempts').get()).toEqual({ n: 30 });
       db.close();
     } finally {
       dir.remove();

@@ -57,4 +57,21 @@ describe('an account’s pace', () => {
     await pace.take();
     expect(clock.now() - before).toBe(5000);
   });
+  it('with no rate limit only reads the hold: nothing is written per request, and a hold set by another process still stops it', async () => {
+    const clock = fakeClock();
+    const app = accountPace(db, 'a', { perMinute: Infinity, burst: 1, ...clock });
+    for (let i = 0; i < 50; i++) await app.take();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM account_pace').get()).toEqual({ n: 0 });
+    expect(clock.now()).toBe(1_000_000);
+
+    const other = openDatabase(dir.path);
+    try {
+      accountPace(other, 'a', { perMinute: Infinity, burst: 1, ...clock }).holdUntil(clock.now() + 3000);
+    } finally {
+      other.close();
+    }
+    const before = clock.now();
+    await app.take();
+    expect(clock.now() - before).toBe(3000);
+  });
 });

@@ -133,18 +133,19 @@ describe('queueImport', () => {
 
   it('queues a large list in one batch', () => {
     const refs = Array.from(
-      { length: 20_000 },
+      { length: 20_345 },
       (_, i) =>
         `EC-${String(i)
           .padStart(9, '0')
           .replace(/(\d{3})(\d{3})(\d{3})/, '$1-$2-$3')}`,
     );
     const queued = queueImport(db, plan(['Reference', ...refs].join('\n')), meta());
-    expect(queued.items).toBe(20_000);
-    expect(count('items')).toBe(20_000);
-    expect(db.prepare('SELECT reference, source_row FROM items WHERE seq = 19999').get()).toEqual({
-      reference: 'EC-000-019-999',
-      source_row: 20_001,
+    expect(queued.items).toBe(20_345);
+    expect(count('items')).toBe(20_345);
+    expect(db.prepare('SELECT COUNT(DISTINCT seq) AS n, MAX(seq) AS last FROM items').get()).toEqual({ n: 20_345, last: 20_344 });
+    expect(db.prepare('SELECT reference, source_row FROM items WHERE seq = 20344').get()).toEqual({
+      reference: 'EC-000-020-344',
+      source_row: 20_346,
     });
   });
 });

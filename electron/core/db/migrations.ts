@@ -139,6 +139,51 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Lighter items for large imports: the importer already keeps one item per reference in a
+    // batch, so the UNIQUE (batch_id, reference) index goes; and only items waiting or in flight
+    // are indexed by account (what removing an account asks), not every finished item.
+    version: 4,
+    sql: `
+      CREATE TABLE items_v4 (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        reference TEXT NOT NULL,
+        source_row INTEGER,
+        provider TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        action TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped')),
+        reason TEXT,
+        message TEXT,
+        http_status INTEGER,
+        api_links TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER,
+        claimed_by TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        external_order_id TEXT,
+        external_shipment_id TEXT,
+        step TEXT,
+        maybe_sent INTEGER NOT NULL DEFAULT 0,
+        round_start INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO items_v4 (id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message,
+        http_status, api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at,
+        external_order_id, external_shipment_id, step, maybe_sent, round_start)
+      SELECT id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message,
+        http_status, api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at,
+        external_order_id, external_shipment_id, step, maybe_sent, round_start FROM items;
+      DROP TABLE items;
+      ALTER TABLE items_v4 RENAME TO items;
+      CREATE INDEX items_batch_state ON items (batch_id, state, seq);
+      CREATE INDEX items_reference ON items (reference);
+      CREATE INDEX items_account ON items (account_id) WHERE state IN ('queued', 'in_flight');
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -143,6 +143,7 @@ function readEntry(
  */
 function cellAt(record: readonly string[] | undefined, index: number): string {
   const value = (record?.[index] ?? '').trim();
+  if (!value.startsWith('"')) return value;
   const quoted = /^"([\s\S]*)"$/.exec(value);
   return quoted ? (quoted[1] ?? '').replace(/""/g, '"').trim() : value;
 }

@@ -74,7 +74,6 @@ export function routeEntries(
   batchAction: Action,
 ): Routing {
   const byName = new Map(accounts.map((account) => [account.name.toLowerCase(), account]));
-  const byProvider = (provider: ProviderId) => accounts.filter((account) => account.provider === provider);
   for (const [provider, id] of Object.entries(choices)) {
     const chosen = accounts.find((account) => account.id === id);
     if (!chosen || chosen.provider !== provider) {
@@ -84,58 +83,74 @@ export function routeEntries(
       );
     }
   }
+  /** Where a provider's rows go when they name no account: decided once per provider, not per row. */
+  const destinations = new Map<ProviderId, Account | Account[] | null>();
+  const destinationOf = (provider: ProviderId): Account | Account[] | null => {
+    let destination = destinations.get(provider);
+    if (destination === undefined) {
+      const candidates = accounts.filter((account) => account.provider === provider);
+      const chosen = choices[provider];
+      destination = chosen
+        ? (candidates.find((candidate) => candidate.id === chosen) ?? null)
+        : candidates.length === 1
+          ? (candidates[0] ?? null)
+          : candidates.length > 1
+            ? candidates
+            : null;
+      destinations.set(provider, destination);
+    }
+    return destination;
+  };
   const items: NewItem[] = [];
   const rejected = [...plan.rejected];
-  const routes = new Map<string, Route>();
+  // An account's items all share one action (it follows from the provider), so a route is an account.
+  const routes = new Map<Account, Route>();
   const ambiguous = new Map<ProviderId, Account[]>();
   for (const entry of plan.entries) {
-    const label = PROVIDER_LABELS[entry.provider];
     let account: Account | undefined;
     if (entry.accountName) {
       account = byName.get(entry.accountName.toLowerCase());
       const problem = !account
         ? `There is no account named "${entry.accountName}".`
         : account.provider !== entry.provider
-          ? `Account "${account.name}" is ${PROVIDER_LABELS[account.provider]}, but this is a ${label} reference.`
+          ? `Account "${account.name}" is ${PROVIDER_LABELS[account.provider]}, but this is a ${PROVIDER_LABELS[entry.provider]} reference.`
           : null;
       if (problem) {
         rejected.push({ row: entry.row, value: entry.reference, error: problem });
         continue;
       }
     } else {
-      const candidates = byProvider(entry.provider);
-      const chosen = choices[entry.provider];
-      account = chosen
-        ? candidates.find((candidate) => candidate.id === chosen)
-        : candidates.length === 1
-          ? candidates[0]
-          : undefined;
-      if (!account && candidates.length > 1) {
-        ambiguous.set(entry.provider, candidates);
+      const destination = destinationOf(entry.provider);
+      if (Array.isArray(destination)) {
+        ambiguous.set(entry.provider, destination);
         continue;
       }
-      if (!account) {
+      if (!destination) {
         rejected.push({
           row: entry.row,
           value: entry.reference,
-          error: `There is no ${label} account to send this to. Add one, then import again.`,
+          error: `There is no ${PROVIDER_LABELS[entry.provider]} account to send this to. Add one, then import again.`,
         });
         continue;
       }
+      account = destination;
     }
     if (!account) continue;
-    const action = itemAction(batchAction, entry.provider);
-    items.push({ ...entry, accountId: account.id, action });
-    const key = `${account.id}:${action}`;
-    const route = routes.get(key) ?? {
-      accountId: account.id,
-      accountName: account.name,
-      provider: account.provider,
-      action,
-      items: 0,
-    };
+    let route = routes.get(account);
+    if (!route) {
+      const action = itemAction(batchAction, account.provider);
+      route = { accountId: account.id, accountName: account.name, provider: account.provider, action, items: 0 };
+      routes.set(account, route);
+    }
     route.items++;
-    routes.set(key, route);
+    items.push({
+      row: entry.row,
+      reference: entry.reference,
+      provider: entry.provider,
+      accountId: account.id,
+      action: route.action,
+      external: entry.external,
+    });
   }
   rejected.sort((a, b) => a.row - b.row);
   return {

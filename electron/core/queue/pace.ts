@@ -31,6 +31,7 @@ export function accountPace(db: Db, accountId: string, options: PaceOptions): Pa
   const perMs = options.perMinute / 60_000;
   const capacity = Math.max(1, options.burst);
   const read = db.prepare('SELECT tokens, updated_at, hold_until FROM account_pace WHERE account_id = ?');
+  const readHold = db.prepare('SELECT hold_until FROM account_pace WHERE account_id = ?');
   const write = db.prepare(
     `INSERT INTO account_pace (account_id, tokens, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (account_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
@@ -44,7 +45,6 @@ export function accountPace(db: Db, accountId: string, options: PaceOptions): Pa
   const reserve = db.transaction((at: number): number => {
     const row = read.get(accountId) as PaceRow | undefined;
     if (row && row.hold_until > at) return row.hold_until - at;
-    if (!Number.isFinite(perMs)) return 0;
     const tokens = Math.min(capacity, row ? row.tokens + Math.max(0, at - row.updated_at) * perMs : capacity);
     if (tokens >= 1) {
       write.run(accountId, tokens - 1, at);
@@ -54,10 +54,17 @@ export function accountPace(db: Db, accountId: string, options: PaceOptions): Pa
     return Math.ceil((1 - tokens) / perMs);
   });
 
+  const holdOnly = (at: number): number => {
+    const row = readHold.get(accountId) as { hold_until: number } | undefined;
+    return row && row.hold_until > at ? row.hold_until - at : 0;
+  };
+
   return {
     async take() {
       for (;;) {
-        const wait = reserve.immediate(now());
+        // With no rate to keep only the hold matters: a read, no write transaction per request.
+        const at = now();
+        const wait = Number.isFinite(perMs) ? reserve.immediate(at) : holdOnly(at);
         if (wait <= 0) return;
         await sleep(wait);
       }

@@ -119,6 +119,10 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const held = new Map<string, AccountAttention>();
   const offline = new Map<string, Offline>();
   const inFlight = new Set<Promise<void>>();
+  /** Wakes the loop when a request ends (a slot is free). */
+  let slotFreed: (() => void) | null = null;
+  /** What made a request fail (the database refused a write): the run stops with the first one. */
+  const failures: unknown[] = [];
   let buffer: ClaimedItem[] = [];
   let paused = false;
   let interrupt: (() => void) | null = null;
@@ -222,23 +226,27 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   };
 
   // Claims go in blocks (one transaction for many items); a block fills Electio's lists when the
-  // batch has Electio items, and stays small otherwise so paced items are not held long.
+  // batch has Electio items, and is otherwise eight requests per slot: few syncs, and paced items
+  // are not held long.
   const hasBulk = db
     .prepare(
       "SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1",
     )
     .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
-  const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 4));
+  const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 8));
+  // A claim is a disk sync of its own: it goes with the results waiting to be written.
   const refill = () => {
     buffer.push(
-      ...claimItems(db, {
-        batchId,
-        owner,
-        limit: blockSize,
-        now: now(),
-        leaseMs: options.leaseMs,
-        excludeAccounts: excluded(),
-      }),
+      ...writer.writeWith(() =>
+        claimItems(db, {
+          batchId,
+          owner,
+          limit: blockSize,
+          now: now(),
+          leaseMs: options.leaseMs,
+          excludeAccounts: excluded(),
+        }),
+      ),
     );
   };
 
@@ -246,7 +254,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const nextChunk = (): ClaimedItem[] => {
     const first = buffer[0];
     if (!first) return [];
-    const limit = PROVIDERS[first.provider].bulk ? options.chunkSize : 1;
+    if (!PROVIDERS[first.provider].bulk) return [buffer.shift() as ClaimedItem];
+    const limit = options.chunkSize;
     const chunk: ClaimedItem[] = [];
     const rest: ClaimedItem[] = [];
     for (const item of buffer) {
@@ -329,11 +338,19 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         if (buffer.length === 0) refill();
         const chunk = nextChunk();
         if (chunk.length === 0) break;
-        const request: Promise<void> = send(chunk).finally(() => inFlight.delete(request));
+        const request: Promise<void> = send(chunk)
+          .catch((error: unknown) => void failures.push(error))
+          .finally(() => {
+            inFlight.delete(request);
+            const wake = slotFreed;
+            slotFreed = null;
+            wake?.();
+          });
         inFlight.add(request);
       }
       if (inFlight.size > 0) {
-        await Promise.race(inFlight);
+        await new Promise<void>((resolve) => (slotFreed = resolve));
+        if (failures.length) throw failures[0];
         continue;
       }
       writer.flush();
@@ -345,6 +362,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       await sleep(Math.max(0, Math.min(...due) - now()));
     }
     await Promise.all(inFlight);
+    if (failures.length) throw failures[0];
   } finally {
     unsubscribe?.();
     await Promise.allSettled(inFlight);

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
 import { emptyCounts, type StateCounts } from '../../../shared/domain';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
 
 export interface NewItem {
@@ -22,19 +22,24 @@ export interface NewItem {
 export interface NewBatch {
   sourceName: string | null;
   action: Action;
+  /** One item per reference: the importer has already collapsed duplicates. */
   items: readonly NewItem[];
   createdBy: string | null;
   machine: string | null;
   now: number;
 }
 
+const ITEM_COLUMNS = `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, created_at,
+  external_order_id, external_shipment_id, state) VALUES `;
+const ITEM_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')";
+const VALUES_PER_ROW = 10;
+/** Items per insert statement: one call into SQLite for many rows costs far less than one call per row. */
+const ROWS_PER_INSERT = 200;
+const insertSql = (rows: number) => ITEM_COLUMNS + Array.from({ length: rows }, () => ITEM_VALUES).join(', ');
+const FULL_INSERT = insertSql(ROWS_PER_INSERT);
+
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
-  const insertItem = db.prepare(
-    `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, created_at,
-       external_order_id, external_shipment_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-  );
   db.transaction(() => {
     db.prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)').run(
       id,
@@ -44,8 +49,12 @@ export function createBatch(db: Db, batch: NewBatch): string {
       batch.createdBy,
       batch.machine,
     );
-    batch.items.forEach((item, seq) => {
-      insertItem.run(
+    const { items } = batch;
+    const values: unknown[] = [];
+    for (let seq = 0; seq < items.length; seq++) {
+      const item = items[seq] as NewItem;
+      const external = item.external;
+      values.push(
         id,
         seq,
         item.reference,
@@ -54,10 +63,16 @@ export function createBatch(db: Db, batch: NewBatch): string {
         item.accountId,
         item.action,
         batch.now,
-        item.external?.orderId ?? null,
-        item.external?.shipmentId ?? null,
+        external ? external.orderId : null,
+        external ? external.shipmentId : null,
       );
-    });
+      const rows = values.length / VALUES_PER_ROW;
+      if (rows === ROWS_PER_INSERT || seq === items.length - 1) {
+        // The full-size statement is kept; a last, shorter one is used once.
+        (rows === ROWS_PER_INSERT ? preparedOnce(db, FULL_INSERT) : db.prepare(insertSql(rows))).run(values);
+        values.length = 0;
+      }
+    }
   }).immediate();
   return id;
 }
@@ -91,9 +106,9 @@ export interface ClaimRequest {
 /** Atomically moves up to `limit` due items to in_flight under a lease, in import order. */
 export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
   const excluded = JSON.stringify(request.excludeAccounts);
-  const rows = db
-    .prepare(
-      `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?
+  const rows = preparedOnce(
+    db,
+    `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?
        WHERE id IN (
          SELECT id FROM items
          WHERE batch_id = ? AND state = 'queued' AND next_attempt_at <= ?
@@ -102,8 +117,7 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
          ORDER BY seq LIMIT ?)
        RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts - round_start AS attempts,
          external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent`,
-    )
-    .all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
+  ).all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
     ClaimedItem,
     'maybeSent'
   > & { maybeSent: number })[];
@@ -112,7 +126,8 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
 
 /** Puts claimed items that were never sent back in the queue, as they were. */
 export function releaseClaims(db: Db, itemIds: readonly number[], owner: string): void {
-  const release = db.prepare(
+  const release = preparedOnce(
+    db,
     `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE id = ? AND state = 'in_flight' AND claimed_by = ?`,
   );
   db.transaction(() => {
@@ -150,16 +165,11 @@ export function setPaused(db: Db, batchId: string, paused: boolean): void {
   db.prepare('UPDATE batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId);
 }
 
-/** Asked after every finished request, so its statement is prepared once per database. */
-const pausedQueries = new WeakMap<Db, Statement>();
-
+/** Asked after every finished request. */
 export function isPaused(db: Db, batchId: string): boolean {
-  let query = pausedQueries.get(db);
-  if (!query) {
-    query = db.prepare('SELECT paused FROM batches WHERE id = ?');
-    pausedQueries.set(db, query);
-  }
-  return (query.get(batchId) as { paused: number } | undefined)?.paused === 1;
+  return (
+    (preparedOnce(db, 'SELECT paused FROM batches WHERE id = ?').get(batchId) as { paused: number } | undefined)?.paused === 1
+  );
 }
 
 /** The clerk stops a batch: what has not been sent is never sent, and says so. */
@@ -210,13 +220,15 @@ export interface ItemUpdate {
 
 /** Writes many results in one transaction: the group commit that keeps disk syncs per batch of items. */
 export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
-  const update = db.prepare(
+  const update = preparedOnce(
+    db,
     `UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, api_links = ?, next_attempt_at = ?,
        completed_at = ?, attempts = attempts + ?, lease_until = NULL, claimed_by = NULL,
        step = COALESCE(?, step), maybe_sent = MAX(maybe_sent, ?)
      WHERE id = ?`,
   );
-  const insertAttempt = db.prepare(
+  const insertAttempt = preparedOnce(
+    db,
     `INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, http_status, outcome, reason, message)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
