@@ -99,6 +99,9 @@ export interface RunReport {
   paused: boolean;
 }
 
+/** How stale the pause flag may be: the clerk sees no difference, and a busy queue skips a read per request. */
+const PAUSE_CHECK_MS = 50;
+
 interface Sender {
   account: Account;
   client: ProviderClient;
@@ -327,10 +330,20 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     writer.add(updates);
   };
 
+  // The pause flag lives in the database (the app and the CLI share it). Reading it is a read
+  // transaction, so it is read at most every PAUSE_CHECK_MS, not on every request.
+  let pauseCheckedAt = -Infinity;
+  const pausedNow = () => {
+    const at = performance.now();
+    if (at - pauseCheckedAt < PAUSE_CHECK_MS) return false;
+    pauseCheckedAt = at;
+    return isPaused(db, batchId);
+  };
+
   try {
     while (!signal?.aborted) {
       writer.check();
-      if (isPaused(db, batchId)) {
+      if (pausedNow()) {
         paused = true;
         break;
       }
