@@ -46,7 +46,6 @@ export function parseList(text: string, options: ParseOptions = {}): ParsedList 
 export function parseTable({ records, delimiter, problems }: Records, options: ParseOptions = {}): ParsedList {
   const allowed = options.providers ?? PROVIDER_IDS;
   const action = options.action ?? 'cancel';
-  const isBlank = (record: readonly string[]) => record.every((cell) => cell.trim() === '');
   const firstIndex = records.findIndex((record) => !isBlank(record));
   if (firstIndex < 0) throw new AppError('bad_input', 'The list is empty: there are no references to import.');
 
@@ -84,6 +83,14 @@ export function parseTable({ records, delimiter, problems }: Records, options: P
   }
   const provider = [...perProvider.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return { delimiter, hasHeader, column, entries, duplicates, rejected, provider };
+}
+
+/** A record with nothing but spaces in it (blank lines are one empty cell). */
+function isBlank(record: readonly string[]): boolean {
+  for (const cell of record) {
+    if (cell !== '' && cell.trim() !== '') return false;
+  }
+  return true;
 }
 
 /** The reference column; optional when the Sendcloud external id pair names the shipments. */

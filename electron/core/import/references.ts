@@ -12,15 +12,17 @@ function isLabel(provider: ProviderId, action: Action): boolean {
   return provider === 'sendcloud' && action === 'cancel-label';
 }
 
-/** The providers whose reference pattern (for this action) this value matches. */
-export function providersFor(value: string, action: Action = 'cancel'): ProviderId[] {
-  return PROVIDER_IDS.filter((id) =>
-    (isLabel(id, action) ? SENDCLOUD_LABEL_PATTERN : PROVIDERS[id].referencePattern).test(value),
-  );
+/** The first provider, in catalog order, that is allowed and whose reference pattern (for this action) matches. */
+function firstProviderFor(value: string, allowed: readonly ProviderId[], action: Action): ProviderId | undefined {
+  for (const id of PROVIDER_IDS) {
+    if (allowed.includes(id) && (isLabel(id, action) ? SENDCLOUD_LABEL_PATTERN : PROVIDERS[id].referencePattern).test(value))
+      return id;
+  }
+  return undefined;
 }
 
 export function looksLikeReference(value: string): boolean {
-  return providersFor(value).length > 0;
+  return firstProviderFor(value, PROVIDER_IDS, 'cancel') !== undefined;
 }
 
 /** The fixed start of each provider's references that has one (`EC-`), read from its example. */
@@ -61,7 +63,7 @@ export function checkReference(
       error: `"${shown(value)}" is a number a spreadsheet rewrote in scientific notation, so digits are lost. Format the column as Text in the spreadsheet and export again.`,
     };
   }
-  const provider = providersFor(value, action).find((id) => allowed.includes(id));
+  const provider = firstProviderFor(value, allowed, action);
   if (provider) {
     return { ok: true, reference: isLabel(provider, action) ? value : PROVIDERS[provider].normalise(value), provider };
   }
