@@ -63,7 +63,8 @@ describe('queueImport', () => {
 
     const items = db
       .prepare(
-        'SELECT seq, reference, source_row, provider, account_id, action, state, attempts FROM items WHERE batch_id = ? ORDER BY seq',
+        `SELECT seq, reference, source_row, provider, (SELECT id FROM accounts WHERE key = account_key) AS account_id, action, state, attempts
+         FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) ORDER BY seq`,
       )
       .all(queued.batchId);
     expect(items).toEqual([
