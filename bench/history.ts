@@ -24,8 +24,9 @@ export async function benchHistory(items = 1_000_000, perBatch = 10_000, runs = 
     const addBatch = w.db.prepare(
       'INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    const accountKey = w.db.prepare('SELECT key FROM accounts WHERE id = ?').pluck().get(account.id) as number;
     const addItem = w.db.prepare(
-      `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message, http_status,
+      `INSERT INTO items (batch_key, seq, reference, source_row, provider, account_key, action, state, reason, message, http_status,
          attempts, created_at, completed_at)
        VALUES (?, ?, ?, ?, 'electio', ?, 'cancel', 'succeeded', 'cancelled', ?, 200, 1, ?, ?)`,
     );
@@ -34,16 +35,15 @@ export async function benchHistory(items = 1_000_000, perBatch = 10_000, runs = 
     w.db
       .transaction(() => {
         for (let b = 0; b * perBatch < items; b++) {
-          const batchId = randomUUID();
           const at = Date.now() - (items / perBatch - b) * day;
-          addBatch.run(batchId, `day-${b}.csv`, 'cancel', at, 'clerk', 'bench');
+          const batchKey = addBatch.run(randomUUID(), `day-${b}.csv`, 'cancel', at, 'clerk', 'bench').lastInsertRowid;
           for (let seq = 0; seq < perBatch && b * perBatch + seq < items; seq++) {
             addItem.run(
-              batchId,
+              batchKey,
               seq,
               electioReference(b * perBatch + seq),
               seq + 2,
-              account.id,
+              accountKey,
               ELECTIO_CANCEL_SUCCESS,
               at,
               at + 1000,

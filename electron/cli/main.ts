@@ -301,7 +301,9 @@ async function accountRemove({ db, credentials, log, out, positionals }: Context
   if (!account) throw new AppError('bad_input', `There is no account named "${name.trim()}". See bulk-cancel account list.`);
   const waiting = db
     .prepare(
-      "SELECT batch_id AS batchId, COUNT(*) AS n FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight') GROUP BY batch_id ORDER BY MIN(id)",
+      `SELECT b.id AS batchId, COUNT(*) AS n FROM items i JOIN batches b ON b.key = i.batch_key
+       WHERE i.account_key = (SELECT key FROM accounts WHERE id = ?) AND i.state IN ('queued', 'in_flight')
+       GROUP BY i.batch_key ORDER BY MIN(i.id)`,
     )
     .all(account.id) as { batchId: string; n: number }[];
   if (waiting.length) {

@@ -136,7 +136,9 @@ export async function removeAccount(db: Db, credentials: CredentialStore, id: st
   const account = getAccount(db, id);
   if (!account) throw new AppError('not_found', 'That account no longer exists.');
   const { waiting } = db
-    .prepare("SELECT COUNT(*) AS waiting FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight')")
+    .prepare(
+      "SELECT COUNT(*) AS waiting FROM items WHERE account_key = (SELECT key FROM accounts WHERE id = ?) AND state IN ('queued', 'in_flight')",
+    )
     .get(id) as { waiting: number };
   if (waiting > 0) {
     throw new AppError(

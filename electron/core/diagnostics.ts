@@ -100,7 +100,7 @@ function databaseSize(file: string): string {
 function batchStates(db: Db): string {
   const rows = db
     .prepare(
-      `SELECT b.paused AS paused, EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND i.state IN ('queued', 'in_flight')) AS waiting
+      `SELECT b.paused AS paused, EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.state IN ('queued', 'in_flight')) AS waiting
        FROM batches b`,
     )
     .all() as { paused: number; waiting: number }[];

@@ -8,6 +8,7 @@ import type { Db } from './db/open';
 import { AppError } from './errors';
 
 interface BatchRow {
+  key: number;
   id: string;
   source_name: string | null;
   created_at: number;
@@ -29,16 +30,16 @@ export function listBatches(
   const { total } = db.prepare(`SELECT COUNT(*) AS total FROM batches ${where}`).get(...args) as { total: number };
   const rows = db
     .prepare(
-      `SELECT id, source_name, created_at, created_by, machine, action, paused FROM batches ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+      `SELECT key, id, source_name, created_at, created_by, machine, action, paused FROM batches ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
     )
     .all(...args, limit, offset) as BatchRow[];
-  const countsOf = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_id = ? GROUP BY state');
+  const countsOf = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_key = ? GROUP BY state');
   const accountsOf = db.prepare(
-    'SELECT DISTINCT a.name FROM items i JOIN accounts a ON a.id = i.account_id WHERE i.batch_id = ? ORDER BY a.name COLLATE NOCASE',
+    'SELECT DISTINCT a.name FROM items i JOIN accounts a ON a.key = i.account_key WHERE i.batch_key = ? ORDER BY a.name COLLATE NOCASE',
   );
   const batches = rows.map((row): HistoryBatch => {
     const counts = emptyCounts();
-    for (const { state, n } of countsOf.all(row.id) as { state: ItemState; n: number }[]) counts[state] = n;
+    for (const { state, n } of countsOf.all(row.key) as { state: ItemState; n: number }[]) counts[state] = n;
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
     const waiting = counts.queued + counts.in_flight;
     return {
@@ -47,7 +48,7 @@ export function listBatches(
       createdAt: new Date(row.created_at).toISOString(),
       createdBy: row.created_by,
       machine: row.machine,
-      accounts: (accountsOf.all(row.id) as { name: string }[]).map((a) => a.name),
+      accounts: (accountsOf.all(row.key) as { name: string }[]).map((a) => a.name),
       action: row.action,
       total,
       counts,
@@ -69,9 +70,9 @@ function batchesHolding(db: Db, reference: string): string[] {
 
 /** Every item of that reference, newest first: exact matches, or else those starting with it. Uses the reference index. */
 export function findReference(db: Db, reference: string, limit = 200): ReferenceHit[] {
-  const select = `SELECT i.id, i.batch_id, b.source_name, b.created_at, i.reference, i.provider, a.name AS account, i.state, i.reason,
+  const select = `SELECT i.id, b.id AS batch_id, b.source_name, b.created_at, i.reference, i.provider, a.name AS account, i.state, i.reason,
                          i.message, i.completed_at
-                  FROM items i JOIN batches b ON b.id = i.batch_id LEFT JOIN accounts a ON a.id = i.account_id`;
+                  FROM items i JOIN batches b ON b.key = i.batch_key LEFT JOIN accounts a ON a.key = i.account_key`;
   const exact = db.prepare(`${select} WHERE i.reference IN (SELECT value FROM json_each(?)) ORDER BY b.created_at DESC LIMIT ?`);
   let rows = exact.all(JSON.stringify(spellings(reference)), limit) as HitRow[];
   if (rows.length === 0) {
@@ -115,7 +116,9 @@ interface HitRow {
 export function deleteBatch(db: Db, batchId: string): void {
   db.transaction(() => {
     const { waiting } = db
-      .prepare("SELECT COUNT(*) AS waiting FROM items WHERE batch_id = ? AND state IN ('queued', 'in_flight')")
+      .prepare(
+        "SELECT COUNT(*) AS waiting FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state IN ('queued', 'in_flight')",
+      )
       .get(batchId) as {
       waiting: number;
     };

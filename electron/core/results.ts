@@ -48,15 +48,15 @@ const REMOVED_ACCOUNT = '(removed account)';
 const COLUMNS = `i.id, i.reference, i.state, i.reason, i.message, i.api_links, i.provider, a.name AS account,
   i.action, i.http_status, i.attempts, i.completed_at`;
 
-const WITH_ACCOUNT = 'items i LEFT JOIN accounts a ON a.id = i.account_id';
+const WITH_ACCOUNT = 'items i LEFT JOIN accounts a ON a.key = i.account_key';
 
 /**
  * `FROM … WHERE …` for the items of one batch that pass a filter, and its parameters. Only the parts
  * of the filter in use are in it, and the accounts only when needed (`withAccount`, or a filter on
- * them), so the common questions are answered from the `(batch_id, state, seq)` index alone.
+ * them), so the common questions are answered from the `(batch_key, state, seq)` index alone.
  */
 function filtered(batchId: string, filter: ResultFilter, withAccount: boolean): { sql: string; params: (string | number)[] } {
-  const where = ['i.batch_id = ?'];
+  const where = ['i.batch_key = (SELECT key FROM batches WHERE id = ?)'];
   const params: (string | number)[] = [batchId];
   const oneOf = (column: string, values: readonly (string | number)[] | undefined) => {
     if (!values) return;
@@ -157,8 +157,9 @@ export function resultsOverview(db: Db, batchId: string): ResultsOverview {
   const groups = db
     .prepare(
       `SELECT g.state, g.reason, coalesce(a.name, '${REMOVED_ACCOUNT}') AS account, g.count
-       FROM (SELECT state, reason, account_id, COUNT(*) AS count FROM items WHERE batch_id = ? GROUP BY state, reason, account_id) g
-       LEFT JOIN accounts a ON a.id = g.account_id`,
+       FROM (SELECT state, reason, account_key, COUNT(*) AS count FROM items
+             WHERE batch_key = (SELECT key FROM batches WHERE id = ?) GROUP BY state, reason, account_key) g
+       LEFT JOIN accounts a ON a.key = g.account_key`,
     )
     .all(batchId) as { state: ItemState; reason: Reason | null; account: string; count: number }[];
   const outcomes = new Map<string, ResultsOverview['outcomes'][number]>();
@@ -272,8 +273,8 @@ export function alreadySucceeded(
 ): ImportPreview['alreadyDone'] {
   const done = new Map<string, { batchId: string; completedAt: number | null }>();
   const find = db.prepare(
-    `SELECT reference, batch_id AS batchId, MAX(completed_at) AS completedAt FROM items
-     WHERE state = 'succeeded' AND reference IN (SELECT value FROM json_each(?)) GROUP BY reference`,
+    `SELECT i.reference, b.id AS batchId, MAX(i.completed_at) AS completedAt FROM items i JOIN batches b ON b.key = i.batch_key
+     WHERE i.state = 'succeeded' AND i.reference IN (SELECT value FROM json_each(?)) GROUP BY i.reference`,
   );
   for (let start = 0; start < entries.length; start += 5000) {
     const slice = entries.slice(start, start + 5000).map((entry) => entry.reference);

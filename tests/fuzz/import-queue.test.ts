@@ -60,7 +60,9 @@ describe('queueing what the importer accepted', () => {
         }
         const queued = queueImport(world.db, plan, { ...request, now: Date.now() });
         const stored = world.db
-          .prepare('SELECT source_row AS row, reference, provider, state FROM items WHERE batch_id = ? ORDER BY seq')
+          .prepare(
+            'SELECT source_row AS row, reference, provider, state FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) ORDER BY seq',
+          )
           .all(queued.batchId);
         expect(stored).toEqual(
           plan.entries.map(({ row, reference, provider }) => ({ row, reference, provider, state: 'queued' })),

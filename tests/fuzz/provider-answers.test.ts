@@ -219,7 +219,10 @@ async function drain(answers: AnswerSpec[], action: Action, oauth: boolean, refe
     },
   );
   const items = world.db
-    .prepare('SELECT state, reason, message, account_id AS accountId FROM items WHERE batch_id = ? ORDER BY seq')
+    .prepare(
+      `SELECT state, reason, message, (SELECT id FROM accounts WHERE key = account_key) AS accountId FROM items
+       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) ORDER BY seq`,
+    )
     .all(batchId) as StoredItem[];
   expect(items).toHaveLength(plan.entries.length);
   return { report, items };

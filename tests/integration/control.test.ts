@@ -136,7 +136,7 @@ describe('batch control', () => {
     // A process that died mid-run: its claims are in the database, its pid is gone.
     world.db
       .prepare(
-        "UPDATE items SET state = 'in_flight', claimed_by = 'cli:' || ? || ':999999:dead', lease_until = ? WHERE batch_id = ? AND seq < 10",
+        "UPDATE items SET state = 'in_flight', claimed_by = 'cli:' || ? || ':999999:dead', lease_until = ? WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND seq < 10",
       )
       .run((await import('node:os')).hostname(), Date.now() + 3_600_000, batchId);
     await service.close();

@@ -87,7 +87,9 @@ describe('crash safety', () => {
       if (ended.signal !== 'SIGKILL') continue; // it finished before the kill came
       kills++;
       const db = new Database(join(dir.path, DATABASE_FILE), { readonly: true });
-      const rows = db.prepare("SELECT reference FROM items WHERE batch_id = ? AND state = 'in_flight'").all(batchId) as {
+      const rows = db
+        .prepare("SELECT reference FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'in_flight'")
+        .all(batchId) as {
         reference: string;
       }[];
       db.close();

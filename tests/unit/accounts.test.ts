@@ -92,7 +92,7 @@ describe('accounts', () => {
     const a = await addAccount(db, store, { provider: 'electio', name: 'Gone', secret: 'k1' }, 1);
     db.prepare("INSERT INTO batches (id, action, created_at) VALUES ('b', 'cancel', 0)").run();
     db.prepare(
-      "INSERT INTO items (batch_id, seq, reference, provider, account_id, action, state, created_at) VALUES ('b', 0, 'EC-000-05D-1NS', 'electio', ?, 'cancel', 'queued', 0)",
+      "INSERT INTO items (batch_key, seq, reference, provider, account_key, action, state, created_at) SELECT b.key, 0, 'EC-000-05D-1NS', 'electio', a.key, 'cancel', 'queued', 0 FROM batches b, accounts a WHERE b.id = 'b' AND a.id = ?",
     ).run(a.id);
     await expect(removeAccount(db, store, a.id, 2)).rejects.toThrow(/still has 1 cancellation/);
     db.prepare("UPDATE items SET state = 'succeeded'").run();

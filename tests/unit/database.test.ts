@@ -74,7 +74,7 @@ describe('the database file', () => {
   it('indexes by account only the items still waiting or in flight, and answers "has it waiting items" from that index', () => {
     const db = openDatabase(fresh());
     const plan = db
-      .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE account_id = ? AND state IN ('queued', 'in_flight')")
+      .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE account_key = ? AND state IN ('queued', 'in_flight')")
       .all('a') as { detail: string }[];
     expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING COVERING INDEX items_account|USING INDEX items_account/);
     db.close();
@@ -115,56 +115,71 @@ describe('migrations from every earlier schema version', () => {
       dir.remove();
     }
   });
+  /** Accounts (one removed), two batches (one paused), items in every state with every column used, attempts, pace, settings. */
+  const fillSchema3or4 = (db: Database.Database) => {
+    db.prepare(
+      `INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at, removed_at)
+       VALUES ('a', 'A', 'electio', 'https://x', 0, 0, NULL), ('s', 'S', 'sendcloud', 'https://y', 0, 0, NULL),
+              ('r', 'Gone', 'sorted-pro', 'https://z', 0, 5, 5)`,
+    ).run();
+    db.prepare(
+      "INSERT INTO batches (id, source_name, action, created_at, created_by, machine, paused) VALUES ('b1', 'one.csv', 'cancel', 1, 'clerk', 'pc', 0), ('b2', NULL, 'cancel-label', 2, NULL, NULL, 1)",
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO items (id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message, http_status,
+         api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at, external_order_id,
+         external_shipment_id, step, maybe_sent, round_start)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const states = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'];
+    for (let i = 0; i < 60; i++) {
+      const sendcloud = i % 3 === 0;
+      const removed = !sendcloud && i % 5 === 2 && states[i % states.length] !== 'queued';
+      insert.run(
+        100 + i,
+        i % 2 ? 'b2' : 'b1',
+        i,
+        sendcloud ? `o${i}/s${i}` : `EC-000-000-${String(i).padStart(3, '0')}`,
+        i + 2,
+        sendcloud ? 'sendcloud' : 'electio',
+        sendcloud ? 's' : removed ? 'r' : 'a',
+        i % 2 ? 'cancel-label' : 'cancel',
+        states[i % states.length],
+        i % 4 ? null : 'rate_limited',
+        i % 4 ? null : 'Too many requests',
+        i % 4 ? null : 429,
+        i % 5 ? null : '[{"label":"x","url":"https://x"}]',
+        i % 4,
+        i * 10,
+        i % 6 === 1 ? 99 : null,
+        i % 6 === 1 ? 'cli:host:1:abc' : null,
+        i,
+        i % 6 === 2 ? i + 1 : null,
+        sendcloud ? `o${i}` : null,
+        sendcloud ? `s${i}` : null,
+        i % 7 ? null : 'cancelled',
+        i % 2,
+        i % 3,
+      );
+    }
+    db.prepare(
+      "INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, http_status, outcome, reason, message) SELECT id, id, 5, 'PUT x', 200, 'succeeded', NULL, 'ok' FROM items",
+    ).run();
+    db.prepare("INSERT INTO account_pace (account_id, tokens, updated_at, hold_until) VALUES ('a', 1.5, 10, 20)").run();
+    db.prepare("INSERT INTO settings (key, value) VALUES ('concurrency', '8')").run();
+  };
+  const itemIndexes = (db: Database.Database) =>
+    (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((index) => index.name);
+
   it('upgrades a version-3 database to 4 keeping every batch, item (all its columns) and attempt, and the queue state', () => {
     const dir = tempDir();
     try {
       const v3 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 3) });
-      v3.prepare(
-        "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'electio', 'https://x', 0, 0), ('s', 'S', 'sendcloud', 'https://y', 0, 0)",
-      ).run();
-      v3.prepare(
-        "INSERT INTO batches (id, source_name, action, created_at, created_by, machine, paused) VALUES ('b1', 'one.csv', 'cancel', 1, 'clerk', 'pc', 0), ('b2', NULL, 'cancel-label', 2, NULL, NULL, 1)",
-      ).run();
-      const insert = v3.prepare(
-        `INSERT INTO items (id, batch_id, seq, reference, source_row, provider, account_id, action, state, reason, message, http_status,
-           api_links, attempts, next_attempt_at, lease_until, claimed_by, created_at, completed_at, external_order_id,
-           external_shipment_id, step, maybe_sent, round_start)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const states = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'];
-      for (let i = 0; i < 60; i++) {
-        const sendcloud = i % 3 === 0;
-        insert.run(
-          100 + i,
-          i % 2 ? 'b2' : 'b1',
-          i,
-          sendcloud ? `o${i}/s${i}` : `EC-000-000-${String(i).padStart(3, '0')}`,
-          i + 2,
-          sendcloud ? 'sendcloud' : 'electio',
-          sendcloud ? 's' : 'a',
-          i % 2 ? 'cancel-label' : 'cancel',
-          states[i % states.length],
-          i % 4 ? null : 'rate_limited',
-          i % 4 ? null : 'Too many requests',
-          i % 4 ? null : 429,
-          i % 5 ? null : '[{"label":"x","url":"https://x"}]',
-          i % 4,
-          i * 10,
-          i % 6 === 1 ? 99 : null,
-          i % 6 === 1 ? 'cli:host:1:abc' : null,
-          i,
-          i % 6 === 2 ? i + 1 : null,
-          sendcloud ? `o${i}` : null,
-          sendcloud ? `s${i}` : null,
-          i % 7 ? null : 'cancelled',
-          i % 2,
-          i % 3,
-        );
-      }
-      v3.prepare(
-        "INSERT INTO attempts (item_id, started_at, duration_ms, endpoint, http_status, outcome, reason, message) SELECT id, id, 5, 'PUT x', 200, 'succeeded', NULL, 'ok' FROM items",
-      ).run();
-      v3.prepare("INSERT INTO account_pace (account_id, tokens, updated_at, hold_until) VALUES ('a', 1.5, 10, 20)").run();
+      fillSchema3or4(v3);
       const snapshot = (db: Database.Database) => ({
         batches: db.prepare('SELECT * FROM batches ORDER BY id').all(),
         items: db.prepare('SELECT * FROM items ORDER BY id').all(),
@@ -174,21 +189,77 @@ describe('migrations from every earlier schema version', () => {
       const before = snapshot(v3);
       v3.close();
 
-      const db = openDatabase(dir.path);
-      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const db = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 4) });
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(snapshot(db)).toEqual(before);
       expect(before.items).toHaveLength(60);
-      const indexes = (
-        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' ORDER BY name").all() as {
-          name: string;
-        }[]
-      ).map((index) => index.name);
-      expect(indexes).toEqual(['items_account', 'items_batch_state', 'items_reference']);
+      expect(itemIndexes(db)).toEqual(['items_account', 'items_batch_state', 'items_reference']);
       // The links still hold: a batch's items and their attempts go with it.
       db.prepare("DELETE FROM batches WHERE id = 'b1'").run();
       expect(db.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 30 });
       expect(db.prepare('SELECT COUNT(*) AS n FROM attempts').get()).toEqual({ n: 30 });
+      db.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('upgrades a version-4 database to 5 (integer keys inside, the same ids outside) keeping every row', () => {
+    const dir = tempDir();
+    try {
+      const v4 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 4) });
+      fillSchema3or4(v4);
+      const common = (db: Database.Database) => ({
+        accounts: db
+          .prepare('SELECT id, name, provider, base_url, settings, created_at, updated_at, removed_at FROM accounts ORDER BY id')
+          .all(),
+        batches: db
+          .prepare('SELECT id, source_name, action, created_at, created_by, machine, paused FROM batches ORDER BY id')
+          .all(),
+        attempts: db.prepare('SELECT * FROM attempts ORDER BY id').all(),
+        pace: db.prepare('SELECT * FROM account_pace').all(),
+        settings: db.prepare('SELECT * FROM settings ORDER BY key').all(),
+      });
+      const before = { ...common(v4), items: v4.prepare('SELECT * FROM items ORDER BY id').all() };
+      v4.close();
+
+      const db = openDatabase(dir.path);
+      expect(SCHEMA_VERSION).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      // Items name their batch and account by key; joined back, they are the items as they were.
+      const items = (
+        db
+          .prepare(
+            `SELECT i.*, b.id AS batch_id, a.id AS account_id FROM items i
+             JOIN batches b ON b.key = i.batch_key JOIN accounts a ON a.key = i.account_key ORDER BY i.id`,
+          )
+          .all() as Record<string, unknown>[]
+      ).map(({ batch_key: _batch, account_key: _account, ...item }) => item);
+      expect({ ...common(db), items }).toEqual(before);
+      expect(before.items).toHaveLength(60);
+      expect(items.filter((item) => item.account_id === 'r').length).toBeGreaterThan(0);
+      expect(typeof (db.prepare('SELECT batch_key FROM items LIMIT 1').get() as { batch_key: unknown }).batch_key).toBe('number');
+      expect(itemIndexes(db)).toEqual(['items_account', 'items_batch_state', 'items_reference']);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      // A removed account's name stays taken only while it is removed: a new account may use it.
+      db.prepare(
+        "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('n', 'Gone', 'electio', 'https://x', 9, 9)",
+      ).run();
+      expect(() =>
+        db
+          .prepare(
+            "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('m', 'a', 'electio', 'https://x', 9, 9)",
+          )
+          .run(),
+      ).toThrow(/UNIQUE/);
+      // The links still hold: a batch's items and their attempts go with it; an account with items stays.
+      db.prepare("DELETE FROM batches WHERE id = 'b1'").run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM items').get()).toEqual({ n: 30 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM attempts').get()).toEqual({ n: 30 });
+      expect(() => db.prepare("DELETE FROM accounts WHERE id = 's'").run()).toThrow(/FOREIGN KEY/);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
       db.close();
     } finally {
       dir.remove();

@@ -47,7 +47,9 @@ function batch(refs: { reference: string; provider?: 'electio' | 'sorted-pro' }[
 }
 
 function settle(batchId: string, outcomes: Record<string, ['succeeded' | 'failed', string, string]>, at: number) {
-  const ids = db.prepare('SELECT id, reference FROM items WHERE batch_id = ?').all(batchId) as {
+  const ids = db
+    .prepare('SELECT id, reference FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?)')
+    .all(batchId) as {
     id: number;
     reference: string;
   }[];

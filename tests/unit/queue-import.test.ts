@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { planImport, queueImport, type QueueRequest } from '../../electron/core/import/source';
+import { createBatch } from '../../electron/core/queue/store';
 import { expectAppError } from './helpers';
 
 const A = 'EC-000-05D-1NS';
@@ -63,7 +64,8 @@ describe('queueImport', () => {
 
     const items = db
       .prepare(
-        'SELECT seq, reference, source_row, provider, account_id, action, state, attempts FROM items WHERE batch_id = ? ORDER BY seq',
+        `SELECT seq, reference, source_row, provider, (SELECT id FROM accounts WHERE key = account_key) AS account_id, action, state, attempts
+         FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) ORDER BY seq`,
       )
       .all(queued.batchId);
     expect(items).toEqual([
@@ -119,6 +121,15 @@ describe('queueImport', () => {
 
   it('refuses a file with only a header and writes nothing', () => {
     expectAppError(() => queueImport(db, plan('Consignment Reference\r\n'), meta()), 'bad_input');
+    expect(count('batches')).toBe(0);
+    expect(count('items')).toBe(0);
+  });
+
+  it('refuses items for an account that is gone, writing nothing', () => {
+    const items = [
+      { row: 2, reference: A, provider: 'electio' as const, accountId: 'gone', action: 'cancel' as const, external: null },
+    ];
+    expectAppError(() => createBatch(db, { ...meta(), items }), 'not_found', /account .* no longer exists/);
     expect(count('batches')).toBe(0);
     expect(count('items')).toBe(0);
   });

@@ -117,7 +117,7 @@ beforeEach(() => {
     })),
   });
   const settle = db.prepare(
-    'UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, attempts = ?, completed_at = ? WHERE batch_id = ? AND reference = ?',
+    'UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, attempts = ?, completed_at = ? WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND reference = ?',
   );
   for (const item of ITEMS) {
     settle.run(item.state, item.reason, item.message, item.http, item.attempts, item.completed, batchId, item.reference);

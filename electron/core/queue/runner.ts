@@ -233,7 +233,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   // are not held long.
   const hasBulk = db
     .prepare(
-      "SELECT 1 FROM items WHERE batch_id = ? AND state = 'queued' AND provider IN (SELECT value FROM json_each(?)) LIMIT 1",
+      `SELECT 1 FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'queued'
+         AND provider IN (SELECT value FROM json_each(?)) LIMIT 1`,
     )
     .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
   const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 8));

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
 import { emptyCounts, type StateCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
+import { AppError } from '../errors';
 import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
 
@@ -29,7 +30,7 @@ export interface NewBatch {
   now: number;
 }
 
-const ITEM_COLUMNS = `INSERT INTO items (batch_id, seq, reference, source_row, provider, account_id, action, created_at,
+const ITEM_COLUMNS = `INSERT INTO items (batch_key, seq, reference, source_row, provider, account_key, action, created_at,
   external_order_id, external_shipment_id, state) VALUES `;
 const ITEM_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')";
 const VALUES_PER_ROW = 10;
@@ -41,26 +42,31 @@ const FULL_INSERT = insertSql(ROWS_PER_INSERT);
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
   db.transaction(() => {
-    db.prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)').run(
-      id,
-      batch.sourceName,
-      batch.action,
-      batch.now,
-      batch.createdBy,
-      batch.machine,
-    );
+    const batchKey = db
+      .prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, batch.sourceName, batch.action, batch.now, batch.createdBy, batch.machine).lastInsertRowid;
+    const accountKeys = new Map<string, number>();
+    const accountKey = (accountId: string): number => {
+      let key = accountKeys.get(accountId);
+      if (key === undefined) {
+        key = preparedOnce(db, 'SELECT key FROM accounts WHERE id = ?').pluck().get(accountId) as number | undefined;
+        if (key === undefined) throw new AppError('not_found', 'An account chosen for these items no longer exists.');
+        accountKeys.set(accountId, key);
+      }
+      return key;
+    };
     const { items } = batch;
     const values: unknown[] = [];
     for (let seq = 0; seq < items.length; seq++) {
       const item = items[seq] as NewItem;
       const external = item.external;
       values.push(
-        id,
+        batchKey,
         seq,
         item.reference,
         item.row,
         item.provider,
-        item.accountId,
+        accountKey(item.accountId),
         item.action,
         batch.now,
         external ? external.orderId : null,
@@ -103,7 +109,7 @@ export interface ClaimRequest {
   excludeAccounts: readonly string[];
 }
 
-/** Atomically moves up to `limit` due items to in_flight under a lease, in import order. */
+/** Atomically moves up to `limit` due items to in_flight under a lease, in import order; none from a paused batch. */
 export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
   const excluded = JSON.stringify(request.excludeAccounts);
   const rows = preparedOnce(
@@ -111,11 +117,11 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
     `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?
        WHERE id IN (
          SELECT id FROM items
-         WHERE batch_id = ? AND state = 'queued' AND next_attempt_at <= ?
-           AND account_id NOT IN (SELECT value FROM json_each(?))
-           AND NOT EXISTS (SELECT 1 FROM batches WHERE batches.id = items.batch_id AND paused = 1)
+         WHERE batch_key = (SELECT key FROM batches WHERE id = ? AND paused = 0) AND state = 'queued' AND next_attempt_at <= ?
+           AND account_key NOT IN (SELECT key FROM accounts WHERE id IN (SELECT value FROM json_each(?)))
          ORDER BY seq LIMIT ?)
-       RETURNING id, seq, reference, provider, account_id AS accountId, action, attempts - round_start AS attempts,
+       RETURNING id, seq, reference, provider, (SELECT id FROM accounts WHERE key = account_key) AS accountId, action,
+         attempts - round_start AS attempts,
          external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent`,
   ).all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
     ClaimedItem,
@@ -177,7 +183,7 @@ export function stopQueued(db: Db, batchId: string, now: number): number {
   return db
     .prepare(
       `UPDATE items SET state = 'stopped', reason = NULL, message = 'Stopped by the clerk before it was sent.', completed_at = ?
-       WHERE batch_id = ? AND state = 'queued'`,
+       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'queued'`,
     )
     .run(now, batchId).changes;
 }
@@ -188,7 +194,7 @@ export function requeueFailed(db: Db, batchId: string): number {
     .prepare(
       `UPDATE items SET state = 'queued', round_start = attempts, next_attempt_at = 0, reason = NULL, message = NULL,
          http_status = NULL, completed_at = NULL
-       WHERE batch_id = ? AND state = 'failed'`,
+       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'failed'`,
     )
     .run(batchId).changes;
 }
@@ -265,10 +271,9 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
 
 export function batchCounts(db: Db, batchId: string): StateCounts {
   const counts = emptyCounts();
-  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_id = ? GROUP BY state').all(batchId) as {
-    state: ItemState;
-    n: number;
-  }[];
+  const rows = db
+    .prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) GROUP BY state')
+    .all(batchId) as { state: ItemState; n: number }[];
   for (const row of rows) counts[row.state] = row.n;
   return counts;
 }
@@ -278,7 +283,8 @@ export function nextDueAt(db: Db, batchId: string, excludeAccounts: readonly str
   const row = db
     .prepare(
       `SELECT MIN(next_attempt_at) AS due FROM items
-       WHERE batch_id = ? AND state = 'queued' AND account_id NOT IN (SELECT value FROM json_each(?))`,
+       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'queued'
+         AND account_key NOT IN (SELECT key FROM accounts WHERE id IN (SELECT value FROM json_each(?)))`,
     )
     .get(batchId, JSON.stringify(excludeAccounts)) as { due: number | null };
   return row.due;
@@ -288,8 +294,8 @@ export function nextDueAt(db: Db, batchId: string, excludeAccounts: readonly str
 export function batchesWaiting(db: Db): string[] {
   const rows = db
     .prepare(
-      `SELECT DISTINCT i.batch_id AS id FROM items i JOIN batches b ON b.id = i.batch_id
-       WHERE i.state = 'queued' AND b.paused = 0`,
+      `SELECT id FROM batches b
+       WHERE paused = 0 AND EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.state = 'queued') ORDER BY key`,
     )
     .all() as { id: string }[];
   return rows.map((row) => row.id);
