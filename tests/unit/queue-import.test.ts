@@ -3,12 +3,12 @@
  * order, and a list with no valid row is refused with nothing written. The account row is inserted
  * directly, so these tests need no keychain.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
-import { openDatabase, type Db } from '../../electron/core/db/open';
+import { DATABASE_FILE, openDatabase, type Db } from '../../electron/core/db/open';
 import { planImport, queueImport, type QueueRequest } from '../../electron/core/import/source';
 import { createBatch } from '../../electron/core/queue/store';
 import { expectAppError } from './helpers';
@@ -158,5 +158,35 @@ describe('queueImport', () => {
       reference: 'EC-000-020-344',
       source_row: 20_346,
     });
+  });
+  it('copies a large import into the database file after it returns, not inside it, and keeps the checkpoint threshold', async () => {
+    const file = join(dir, DATABASE_FILE);
+    const before = statSync(file).size;
+    const items = Array.from({ length: 60_000 }, (_, n) => ({
+      row: n + 2,
+      reference: `EC-${String(n)
+        .padStart(9, '0')
+        .replace(/(\d{3})(\d{3})(\d{3})/, '$1-$2-$3')}`,
+      provider: 'electio' as const,
+      accountId: account.id,
+      action: 'cancel' as const,
+      external: null,
+    }));
+    const batchId = createBatch(db, { sourceName: null, action: 'cancel', items, createdBy: null, machine: null, now: 1 });
+    // Committed (in the synced WAL) and readable at once, but not yet copied into the file.
+    expect(db.prepare('SELECT COUNT(*) FROM items').pluck().get()).toBe(60_000);
+    expect(statSync(file).size).toBe(before);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(statSync(file).size).toBeGreaterThan(before + 60_000 * 50);
+    // The copy lost nothing: a fresh connection reads every item from the file and the WAL.
+    const other = openDatabase(dir);
+    try {
+      expect(
+        other.prepare('SELECT COUNT(*) FROM items i JOIN batches b ON b.key = i.batch_key WHERE b.id = ?').pluck().get(batchId),
+      ).toBe(60_000);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../sh
 import { emptyCounts, type StateCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { withCheckpointAfter } from '../db/checkpoint';
 import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
 
@@ -41,6 +42,11 @@ const FULL_INSERT = insertSql(ROWS_PER_INSERT);
 
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
+  withCheckpointAfter(db, () => createBatchRows(db, id, batch));
+  return id;
+}
+
+function createBatchRows(db: Db, id: string, batch: NewBatch): void {
   db.transaction(() => {
     const batchKey = db
       .prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)')
@@ -80,7 +86,6 @@ export function createBatch(db: Db, batch: NewBatch): string {
       }
     }
   }).immediate();
-  return id;
 }
 
 export interface ClaimedItem {
