@@ -44,6 +44,7 @@ export function rows(f: Figures, errors: Record<string, string>): Row[] {
       '',
       null,
     );
+    add('   … then, at idle: WAL checkpoint', `${n(i.checkpointMs)} ms (not in the figure)`, '', null);
   } else failed('import', '1. Import');
   if (f.queue) {
     const { efficiency: e, sequential: s, bulk: b, durability: d } = f.queue;
