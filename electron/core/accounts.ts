@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountSettings, AccountView } from '../../shared/contract';
 import { PROVIDER_LABELS, type ProviderId } from '../../shared/domain';
+import { PROVIDER_DEFAULTS } from '../../shared/provider-defaults';
 import type { CredentialStore } from './credentials/store';
 import type { SessionCredentials } from './credentials/session';
 import type { Db } from './db/open';
 import { AppError } from './errors';
-import { PROVIDERS } from './providers/catalog';
 import { splitSecret } from './providers/sendcloud-auth';
 
 export interface Account {
@@ -59,7 +59,7 @@ export function findAccountByName(db: Db, name: string): Account | undefined {
 }
 
 export function ratePerMinute(account: Account): number {
-  return account.settings.ratePerMinute ?? PROVIDERS[account.provider].defaultRatePerMinute;
+  return account.settings.ratePerMinute ?? PROVIDER_DEFAULTS[account.provider].ratePerMinute;
 }
 
 export interface NewAccount {
@@ -80,7 +80,7 @@ export async function addAccount(db: Db, credentials: CredentialStore, input: Ne
     id: randomUUID(),
     name,
     provider: input.provider,
-    baseUrl: checkBaseUrl(input.baseUrl ?? PROVIDERS[input.provider].defaultBaseUrl),
+    baseUrl: checkBaseUrl(input.baseUrl ?? PROVIDER_DEFAULTS[input.provider].baseUrl),
     settings: checkSettings(input.provider, input.settings ?? {}),
   };
   await storeSecret(credentials, account.id, secret, input.keepInMemory);

@@ -1,11 +1,10 @@
 /**
- * What the app knows about each provider without talking to it: default API root, the pattern
- * of its references, and a default pace inside its published limits.
+ * What the app knows about each provider without talking to it: the pattern of its references,
+ * whether it takes lists, and its burst (its default API root and pace are in shared/provider-defaults.ts).
  */
 import type { ProviderId } from '../../../shared/domain';
 
 export interface ProviderFacts {
-  readonly defaultBaseUrl: string;
   /** Does this text look like one of the provider's references for its plain cancel? */
   readonly referencePattern: RegExp;
   /** How references are stored, so duplicates and answers match whatever case the clerk typed. */
@@ -13,8 +12,7 @@ export interface ProviderFacts {
   readonly referenceExample: string;
   /** Can one request cancel many items (Electio's `cancellist`)? */
   readonly bulk: boolean;
-  /** Requests per minute an account sends by default, and how many may go at once in a burst. */
-  readonly defaultRatePerMinute: number;
+  /** How many requests may go at once in a burst (the pace per minute is in PROVIDER_DEFAULTS). */
   readonly burst: number;
 }
 
@@ -22,38 +20,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
   electio: {
-    defaultBaseUrl: 'https://api.electioapp.com',
     referencePattern: /^EC-[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}$/i,
     normalise: (reference) => reference.toUpperCase(),
     referenceExample: 'EC-000-05D-1NS',
     bulk: true,
-    // Not published: moderate, and each cancellist request carries up to 100 consignments.
-    defaultRatePerMinute: 120,
     burst: 4,
   },
   'sorted-pro': {
-    defaultBaseUrl: 'https://api.sorted.com/pro',
     referencePattern: /^sp_\d{20,40}$/i,
     normalise: (reference) => reference.toLowerCase(),
     referenceExample: 'sp_00792815110958000332875334549504',
     bulk: false,
-    // Not published: moderate.
-    defaultRatePerMinute: 600,
     burst: 10,
   },
   sendcloud: {
-    defaultBaseUrl: 'https://panel.sendcloud.sc',
     referencePattern: UUID,
     normalise: (reference) => reference.toLowerCase(),
     referenceExample: '39874b59-2a68-4a3d-8e00-aeb9e0540d00',
     bulk: false,
-    // Published: 100 write requests a minute, bursts of up to 15 a second.
-    defaultRatePerMinute: 100,
+    // Published: bursts of up to 15 a second.
     burst: 15,
   },
 };
 
 /** A Sendcloud label to cancel: a parcel id (digits, API v2) or a shipment id with at least one digit (API v3). */
 export const SENDCLOUD_LABEL_PATTERN = /^(?:\d{1,15}|(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{2,63})$/;
-
-export const SENDCLOUD_TOKEN_URL = 'https://account.sendcloud.com/oauth2/token/';

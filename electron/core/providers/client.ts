@@ -5,7 +5,7 @@
 import type { Account } from '../accounts';
 import { AppError } from '../errors';
 import type { ClaimedItem } from '../queue/store';
-import { SENDCLOUD_TOKEN_URL } from './catalog';
+import { SENDCLOUD_TOKEN_URL } from '../../../shared/provider-defaults';
 import { electioClient } from './electio';
 import type { Http } from './http';
 import type { Answer } from './outcome';

@@ -12,7 +12,8 @@ import type { AccountSettings, AccountView, Request } from '../../../shared/cont
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../../shared/domain';
 import { ApiError, call, messageOf } from '../api';
 import { providerName } from '../format';
-import { DEFAULT_BASE_URLS, DEFAULT_RATES, NAME_EXAMPLES, SENDCLOUD_ACTIONS_SENTENCE, SENDCLOUD_TOKEN_URL } from '../providers';
+import { PROVIDER_DEFAULTS, SENDCLOUD_TOKEN_URL } from '../../../shared/provider-defaults';
+import { NAME_EXAMPLES, SENDCLOUD_ACTIONS_SENTENCE } from '../providers';
 
 type AuthKind = NonNullable<AccountSettings['authKind']>;
 
@@ -169,7 +170,7 @@ export function AccountForm({ editing, onSaved, onDiscard, notice, onClearNotice
         request: {
           id: editing.id,
           name: trimmedName,
-          baseUrl: url || DEFAULT_BASE_URLS[provider],
+          baseUrl: url || PROVIDER_DEFAULTS[provider].baseUrl,
           settings: settings.settings,
           ...secret,
         },
@@ -235,11 +236,11 @@ export function AccountForm({ editing, onSaved, onDiscard, notice, onClearNotice
           type="url"
           value={baseUrl}
           onChange={(e) => edit(setBaseUrl)(e.target.value)}
-          placeholder={DEFAULT_BASE_URLS[provider]}
+          placeholder={PROVIDER_DEFAULTS[provider].baseUrl}
           autoComplete="off"
           spellCheck={false}
         />
-        <span className="hint">Blank for {DEFAULT_BASE_URLS[provider]}.</span>
+        <span className="hint">Blank for {PROVIDER_DEFAULTS[provider].baseUrl}.</span>
       </label>
 
       {sendcloud ? (
@@ -333,14 +334,14 @@ export function AccountForm({ editing, onSaved, onDiscard, notice, onClearNotice
           inputMode="numeric"
           value={rate}
           onChange={(e) => edit(setRate)(e.target.value)}
-          placeholder={String(DEFAULT_RATES[provider])}
+          placeholder={String(PROVIDER_DEFAULTS[provider].ratePerMinute)}
           autoComplete="off"
           className="short"
         />
         <span className="hint">
           {sendcloud
-            ? `Blank for ${DEFAULT_RATES.sendcloud} a minute, Sendcloud’s published limit.`
-            : `Blank for the default pace, ${DEFAULT_RATES[provider]} a minute.`}
+            ? `Blank for ${PROVIDER_DEFAULTS.sendcloud.ratePerMinute} a minute, Sendcloud’s published limit.`
+            : `Blank for the default pace, ${PROVIDER_DEFAULTS[provider].ratePerMinute} a minute.`}
         </span>
       </label>
 
