@@ -9,6 +9,7 @@ import type { HistoryBatch, ReferenceHit } from '../../../shared/contract';
 import { ACTION_LABELS, REASON_LABELS, type ItemState } from '../../../shared/domain';
 import { ApiError, call, messageOf, onEvent } from '../api';
 import { formatDateTime, plural, providerName, shortId } from '../format';
+import { RetryAlert } from '../components/RetryAlert';
 
 const PAGE = 50;
 /** Typing this many characters searches without pressing Enter. */
@@ -102,12 +103,7 @@ export function HistoryScreen({ onOpenBatch, onImport, onDeleted }: Props) {
         )}
         {list.state === 'loading' && <p className="muted">Loading history…</p>}
         {list.state === 'failed' && (
-          <div className="error" role="alert">
-            <p>The history could not be read. {list.message}</p>
-            <button type="button" className="button small-button" onClick={() => setLoads((n) => n + 1)}>
-              Try again
-            </button>
-          </div>
+          <RetryAlert onRetry={() => setLoads((n) => n + 1)}>The history could not be read. {list.message}</RetryAlert>
         )}
         {list.state === 'ready' && list.batches.length === 0 && (
           <div className="empty-state" data-testid="history-empty">

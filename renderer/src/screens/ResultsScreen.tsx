@@ -22,6 +22,7 @@ import { AttemptsPanel } from '../components/AttemptsPanel';
 import { OutcomeChart } from '../components/OutcomeChart';
 import { OutcomeCounts } from '../components/OutcomeSummary';
 import { NO_SELECTION, ResultsTable, type Selection } from '../components/ResultsTable';
+import { RetryAlert } from '../components/RetryAlert';
 import { countOf, formatDateTime, plural, providerName } from '../format';
 import { isFinished } from '../hooks';
 import {
@@ -285,12 +286,9 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
         </div>
       </div>
       {error && (
-        <div className="error" role="alert">
-          <p>{error}</p>
-          <button type="button" className="button small-button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
-            Try again
-          </button>
-        </div>
+        <RetryAlert onRetry={() => setLoads((n) => n + 1)} disabled={loading}>
+          {error}
+        </RetryAlert>
       )}
       {overview === null && pages.total === null && !error && <p className="muted">Loading results…</p>}
       {(overview !== null || pages.total !== null) && (
@@ -442,12 +440,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
             selects every row shown, Ctrl+C copies them. Column headers sort.
           </p>
           {pages.error && (
-            <div className="error" role="alert">
-              <p>Some results could not be read. {pages.error}</p>
-              <button type="button" className="button small-button" onClick={() => setLoads((n) => n + 1)}>
-                Try again
-              </button>
-            </div>
+            <RetryAlert onRetry={() => setLoads((n) => n + 1)}>Some results could not be read. {pages.error}</RetryAlert>
           )}
           <ResultsTable
             rows={pages}
