@@ -9,6 +9,7 @@ import { addAccount } from '../electron/core/accounts';
 import { ELECTIO_DEFAULT_API_KEY } from '../tests/simulator';
 import { electioCsv } from './import';
 import { memoryCredentials, now } from './lib';
+import { nodeTransport } from '../electron/core/providers/node-transport';
 
 const [mode = '', dir = '', simUrl = '', fromText = '0', countText = '0', accountId = '', batchId = ''] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -73,7 +74,7 @@ if (mode === 'import') {
   await credentials.set(accountId, ELECTIO_DEFAULT_API_KEY);
   let succeeded = 0;
   const measured = await phase(async () => {
-    const deps = { db, credentials, fetch: globalThis.fetch, now: Date.now, random: Math.random, owner: claimerName('bench') };
+    const deps = { db, credentials, transport: nodeTransport, now: Date.now, random: Math.random, owner: claimerName('bench') };
     const result = await runBatch(deps, batchId, { ...DEFAULT_RUN_OPTIONS, pacing: false, concurrency: 16, chunkSize: 100 });
     succeeded = result.counts.succeeded;
   });

@@ -6,6 +6,7 @@ import { createBatch } from '../electron/core/queue/store';
 import { ELECTIO_DEFAULT_API_KEY, SORTED_DEFAULT_API_KEY, electioReference, sortedReference } from '../tests/simulator';
 import { log, now, world } from './lib';
 import type { SimHandle } from './sim';
+import { nodeTransport } from '../electron/core/providers/node-transport';
 
 type BenchProvider = Extract<ProviderId, 'electio' | 'sorted-pro'>;
 
@@ -67,7 +68,7 @@ export async function timedRun(sim: SimHandle, spec: RunSpec): Promise<RunResult
     const deps = {
       db: w.db,
       credentials: w.credentials,
-      fetch: globalThis.fetch,
+      transport: nodeTransport,
       now: Date.now,
       random: Math.random,
       owner: claimerName('bench'),

@@ -10,6 +10,7 @@ import { electioCsv } from './import';
 import { log, now, percentile, world } from './lib';
 import { buildRenderer, serveDir } from './renderer-serve';
 import type { SimHandle } from './sim';
+import { nodeTransport } from '../electron/core/providers/node-transport';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -90,7 +91,7 @@ export async function benchRenderer(sim: SimHandle, rows = 100_000): Promise<Ren
   const service = createService({
     db: w.db,
     credentials: withSessionFallback(w.credentials),
-    fetch: globalThis.fetch,
+    transport: nodeTransport,
     owner: 'bench-renderer',
     runOptions: { pacing: false, concurrency: 16 },
   });

@@ -34,6 +34,7 @@ import { planImport, queueImport, readFile, routeEntries, type AccountChoices, t
 import { openLog, type Log } from '../core/log';
 import { batchOrigin } from '../core/origin';
 import { LOG_FOLDER, defaultDataDir, defaultLogDir } from '../core/paths';
+import { nodeTransport } from '../core/providers/node-transport';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
 import { claimerName, isClaimerAlive } from '../core/queue/claimer';
 import { batchCounts, releaseAbandonedClaims } from '../core/queue/store';
@@ -451,7 +452,7 @@ async function run({ db, credentials, log, out, values, positionals }: Context):
       {
         db,
         credentials,
-        fetch: globalThis.fetch,
+        transport: nodeTransport,
         now: Date.now,
         random: Math.random,
         owner: claimerName('cli'),

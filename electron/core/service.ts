@@ -25,7 +25,7 @@ import { AppError, describeError, isAppError } from './errors';
 import { batchOrigin } from './origin';
 import { planImport, queueImport, readSource } from './import/source';
 import { silentLog, type Log } from './log';
-import type { FetchLike } from './providers/http';
+import type { Transport } from './providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
 import { isClaimerAlive } from './queue/claimer';
 import { batchCounts, batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
@@ -36,7 +36,7 @@ import { readSetting, writeSetting } from './settings';
 export interface ServiceDeps {
   db: Db;
   credentials: SessionCredentials;
-  fetch: FetchLike;
+  transport: Transport;
   owner: string;
   now?: () => number;
   random?: () => number;
@@ -129,7 +129,7 @@ export function createService(deps: ServiceDeps): AppService {
       {
         db,
         credentials,
-        fetch: deps.fetch,
+        transport: deps.transport,
         now,
         random: deps.random ?? Math.random,
         owner: deps.owner,

@@ -30,6 +30,7 @@ import { describeError } from '../core/errors';
 import { openLog, silentLog, type Log } from '../core/log';
 import { LOG_FOLDER } from '../core/paths';
 import { claimerName } from '../core/queue/claimer';
+import { fetchTransport } from '../core/providers/http';
 import { createService, type AppService } from '../core/service';
 import { readSetting, writeSetting } from '../core/settings';
 import type { Db } from '../core/db/open';
@@ -151,7 +152,7 @@ async function start(): Promise<void> {
     service = createService({
       db,
       credentials: withSessionFallback(keychainStore()),
-      fetch: (url, init) => net.fetch(url, init),
+      transport: fetchTransport((url, init) => net.fetch(url, init)),
       owner: claimerName('app'),
       log,
       appVersion: app.getVersion(),

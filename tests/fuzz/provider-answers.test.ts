@@ -16,6 +16,7 @@ import { MAX_BODY_BYTES } from '../../electron/core/providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import type { Action } from '../../shared/domain';
 import { testWorld, type TestWorld } from '../support/fixtures';
+import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { electioReference, sendcloudReference, sortedReference } from './arbitraries';
 import { runs } from './runs';
 
@@ -186,7 +187,13 @@ interface StoredItem {
 }
 
 /** Queues the references as one batch and drains it with runBatch while the server plays these answers in turn. */
-async function drain(answers: AnswerSpec[], action: Action, oauth: boolean, references: string[]) {
+async function drain(
+  answers: AnswerSpec[],
+  action: Action,
+  oauth: boolean,
+  references: string[],
+  transport: TransportName = 'undici',
+) {
   script = answers;
   served = 0;
   const plan = planImport({ text: `Reference\n${references.join('\n')}`, encoding: 'UTF-8', notes: [] }, { action });
@@ -204,7 +211,14 @@ async function drain(answers: AnswerSpec[], action: Action, oauth: boolean, refe
     now: Date.now(),
   });
   const report = await runBatch(
-    { db: world.db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner: 'fuzz' },
+    {
+      db: world.db,
+      credentials: world.credentials,
+      transport: TRANSPORTS[transport],
+      now: Date.now,
+      random: Math.random,
+      owner: 'fuzz',
+    },
     batchId,
     {
       ...DEFAULT_RUN_OPTIONS,
@@ -240,8 +254,9 @@ describe('provider answers that are not what they should be', () => {
           maxLength: 6,
           selector: (reference) => reference.toUpperCase(),
         }),
-        async (answers, action, oauth, references) => {
-          const drained = await drain(answers, action, oauth, references);
+        fc.constantFrom(...TRANSPORT_NAMES),
+        async (answers, action, oauth, references, transport) => {
+          const drained = await drain(answers, action, oauth, references, transport);
           if (!drained) return;
           const waiting = new Set(drained.report.attention.map((held) => held.accountId));
           for (const item of drained.items) {
@@ -298,14 +313,14 @@ describe('provider answers that are not what they should be', () => {
   });
 
   it('says the answer was too large, reading no further than the limit, with or without Content-Length', async () => {
-    for (const declared of [true, false]) {
+    for (const [transport, declared] of TRANSPORT_NAMES.flatMap((name) => [[name, true] as const, [name, false] as const])) {
       const huge: AnswerSpec = {
         status: 200,
         contentType: 'application/json',
         retryAfter: null,
         body: { kind: 'large', bytes: MAX_BODY_BYTES + 1024, declared },
       };
-      const drained = await drain([huge], 'cancel', false, ['sp_00000000000000000001']);
+      const drained = await drain([huge], 'cancel', false, ['sp_00000000000000000001'], transport);
       expect(drained?.items).toEqual([
         expect.objectContaining({
           state: 'failed',

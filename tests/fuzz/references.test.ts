@@ -18,6 +18,7 @@ import { createHttp } from '../../electron/core/providers/http';
 import type { Account } from '../../electron/core/accounts';
 import { NASTY, validReference } from './arbitraries';
 import { runs } from './runs';
+import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 /** Found by fuzzing: references no URL path can carry. */
 const UNSENDABLE = ['', '.', '..', '\ud800', 'x\udc00'];
@@ -102,7 +103,7 @@ type Case = (typeof CASES)[number];
 /** One item through the case's real client, over real HTTP to the recording server. */
 async function cancel(c: Case, reference: string) {
   const client = createClient({ id: 'a', baseUrl: `${origin}/api`, ...c.account }, c.secret, {
-    http: createHttp(fetch, 5000),
+    http: createHttp(nodeTransport, 5000),
     chunkSize: 1,
     now: Date.now,
   });

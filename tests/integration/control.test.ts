@@ -10,6 +10,8 @@ import { dispatch } from '../../electron/core/dispatch';
 import { createService, type AppService } from '../../electron/core/service';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { testWorld, type TestWorld } from '../support/fixtures';
+import { TRANSPORTS } from '../support/transports';
+import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 let sim: Simulator;
 let world: TestWorld;
@@ -24,7 +26,7 @@ beforeEach(() => {
   service = createService({
     db: world.db,
     credentials: withSessionFallback(world.credentials),
-    fetch,
+    transport: TRANSPORTS.fetch,
     owner: 'control-test',
     runOptions: { pacing: false },
   });
@@ -143,7 +145,7 @@ describe('batch control', () => {
     const restarted = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
-      fetch,
+      transport: TRANSPORTS.fetch,
       owner: 'control-test-2',
       runOptions: { pacing: false },
     });
@@ -180,7 +182,11 @@ describe('batch control', () => {
     try {
       const options = { ...DEFAULT_RUN_OPTIONS, concurrency: 4, pacing: false };
       const run = (db: typeof world.db, owner: string) =>
-        runBatch({ db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner }, batchId, options);
+        runBatch(
+          { db, credentials: world.credentials, transport: nodeTransport, now: Date.now, random: Math.random, owner },
+          batchId,
+          options,
+        );
       sim.clearLog();
       await Promise.all([run(world.db, 'app-like'), run(second, 'cli-like')]);
       const sent = sim.requests.filter((r) => r.method === 'PUT').map((r) => r.path.split('/')[2]);

@@ -11,6 +11,7 @@ import { dispatch } from '../../electron/core/dispatch';
 import { createService, type AppService } from '../../electron/core/service';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { testWorld, type TestWorld } from '../support/fixtures';
+import { TRANSPORTS } from '../support/transports';
 
 let sim: Simulator;
 let world: TestWorld;
@@ -45,7 +46,7 @@ describe('a full disk', () => {
     const service = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
-      fetch,
+      transport: TRANSPORTS.fetch,
       owner: DEAD_OWNER,
       runOptions: { pacing: false },
     });
@@ -109,7 +110,7 @@ describe('a full disk', () => {
     const again = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
-      fetch,
+      transport: TRANSPORTS.fetch,
       owner: 'app-after-restart',
       runOptions: { pacing: false },
     });

@@ -4,6 +4,7 @@ import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner'
 import { listResults } from '../../electron/core/results';
 import { ELECTIO_DEFAULT_API_KEY, electioReference, startSimulator, type Simulator } from '../simulator';
 import { electioAccount, testWorld, type TestWorld } from '../support/fixtures';
+import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 /** 1,000 references: most cancellable, some manifested, some already cancelled, some unknown. */
 function seedMixed(sim: Simulator) {
@@ -59,7 +60,14 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       expect(sim.requests).toHaveLength(0); // importing sends nothing
 
       const report = await runBatch(
-        { db: world.db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner: 'test' },
+        {
+          db: world.db,
+          credentials: world.credentials,
+          transport: nodeTransport,
+          now: Date.now,
+          random: Math.random,
+          owner: 'test',
+        },
         queued.batchId,
         { ...DEFAULT_RUN_OPTIONS, chunkSize, concurrency: 4, pacing: false },
       );
@@ -122,7 +130,14 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       now: Date.now(),
     });
     const report = await runBatch(
-      { db: world.db, credentials: world.credentials, fetch, now: Date.now, random: Math.random, owner: 'test' },
+      {
+        db: world.db,
+        credentials: world.credentials,
+        transport: nodeTransport,
+        now: Date.now,
+        random: Math.random,
+        owner: 'test',
+      },
       batchId,
     );
     expect(report.attention).toHaveLength(1);

@@ -12,6 +12,8 @@ import { DEFAULT_RUN_OPTIONS, runBatch, type RunStatus } from '../../electron/co
 import { listResults } from '../../electron/core/results';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { testWorld, type TestWorld } from '../support/fixtures';
+import { TRANSPORT_NAMES, TRANSPORTS } from '../support/transports';
+import type { Transport } from '../../electron/core/providers/http';
 
 let sim: Simulator;
 let world: TestWorld;
@@ -44,19 +46,20 @@ async function queue(refs: string[]) {
   }).batchId;
 }
 
-const deps = (onStatus?: (status: RunStatus) => void) => ({
+const deps = (transport: Transport, onStatus?: (status: RunStatus) => void) => ({
   db: world.db,
   credentials: world.credentials,
-  fetch,
+  transport,
   now: Date.now,
   random: Math.random,
   owner: 'fault-test',
   ...(onStatus ? { onStatus } : {}),
 });
 
-describe('faults', () => {
+// Over both transports: the app's (a Fetch API) and the CLI's (undici), each with its own references.
+describe.each(TRANSPORT_NAMES.map((name, i) => ({ name, offset: i * 1000 })))('faults over $name', ({ name, offset }) => {
   it('5xx, 429 + Retry-After, resets, hangs and malformed bodies: every item ends succeeded, none sent early', async () => {
-    const refs = Array.from({ length: 150 }, (_, n) => sortedReference(120_000 + n));
+    const refs = Array.from({ length: 150 }, (_, n) => sortedReference(120_000 + offset + n));
     sim.sortedPro.add(refs);
     const batchId = await queue(refs);
     sim.faults.set({
@@ -75,7 +78,7 @@ describe('faults', () => {
         },
       ],
     });
-    const report = await runBatch(deps(), batchId, {
+    const report = await runBatch(deps(TRANSPORTS[name]), batchId, {
       ...DEFAULT_RUN_OPTIONS,
       concurrency: 8,
       pacing: false,
@@ -120,13 +123,13 @@ describe('faults', () => {
   });
 
   it('offline mid-run: no attempts spent while offline, the run completes when the provider is back', async () => {
-    const refs = Array.from({ length: 200 }, (_, n) => sortedReference(130_000 + n));
+    const refs = Array.from({ length: 200 }, (_, n) => sortedReference(130_000 + offset + n));
     sim.sortedPro.add(refs);
     const batchId = await queue(refs);
     const statuses: RunStatus[] = [];
     let wentOffline = false;
     const running = runBatch(
-      deps((status) => statuses.push(status)),
+      deps(TRANSPORTS[name], (status) => statuses.push(status)),
       batchId,
       { ...DEFAULT_RUN_OPTIONS, concurrency: 4, pacing: false, probeBaseMs: 200, probeCapMs: 1000 },
     );

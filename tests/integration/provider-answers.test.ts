@@ -8,6 +8,7 @@ import type { Account } from '../../electron/core/accounts';
 import { createClient, type SendItem } from '../../electron/core/providers/client';
 import { createHttp } from '../../electron/core/providers/http';
 import { SORTED_DEFAULT_API_KEY, sendcloudShipmentUuid, sortedReference, startSimulator, type Simulator } from '../simulator';
+import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -29,7 +30,11 @@ const item = (reference: string, extra: Partial<SendItem> = {}): SendItem => ({
 });
 
 const client = (account: Omit<Account, 'id' | 'baseUrl'>, secret: string) =>
-  createClient({ id: 'a', baseUrl: sim.url, ...account }, secret, { http: createHttp(fetch, 5000), chunkSize: 1, now: Date.now });
+  createClient({ id: 'a', baseUrl: sim.url, ...account }, secret, {
+    http: createHttp(nodeTransport, 5000),
+    chunkSize: 1,
+    now: Date.now,
+  });
 
 async function outcomeOf(c: ReturnType<typeof client>, it: SendItem) {
   const answer = (await c.cancel([it])).get(it.id);

@@ -25,6 +25,7 @@ import {
   type Simulator,
 } from '../simulator';
 import { tempDir, testWorld, type TestWorld } from '../support/fixtures';
+import { TRANSPORTS } from '../support/transports';
 
 const SECRETS = {
   electio: ELECTIO_DEFAULT_API_KEY,
@@ -82,7 +83,7 @@ describe('secrets stay in main', () => {
     const service = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
-      fetch,
+      transport: TRANSPORTS.fetch,
       owner: 'secrets-test',
       log,
       copyText: (text) => {
@@ -246,8 +247,9 @@ describe('secrets stay in main', () => {
       import { withSessionFallback } from './electron/core/credentials/session';
       import { createService } from './electron/core/service';
       import { dispatch } from './electron/core/dispatch';
+      import { fetchTransport } from './electron/core/providers/http';
       const db = openDatabase(process.argv.at(-1));
-      const service = createService({ db, credentials: withSessionFallback(keychainStore()), fetch, owner: 'probe' });
+      const service = createService({ db, credentials: withSessionFallback(keychainStore()), transport: fetchTransport(fetch), owner: 'probe' });
       const request = { provider: 'electio', name: 'No keychain', secret: 'probe-secret-123' };
       const refused = await dispatch(service.handlers, 'accounts.add', request);
       const listed = await dispatch(service.handlers, 'accounts.list', {});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { electioClient } from '../../electron/core/providers/electio';
-import { createHttp, type FetchLike } from '../../electron/core/providers/http';
+import { createHttp, fetchTransport, type FetchLike } from '../../electron/core/providers/http';
 
 /** A provider that answers whatever the test says: the edge where real Electio would be. */
 function answering(respond: (url: string, init: RequestInit) => Response | Promise<Response>) {
@@ -10,7 +10,7 @@ function answering(respond: (url: string, init: RequestInit) => Response | Promi
     return respond(url, init);
   };
   const client = electioClient({
-    http: createHttp(fetch, 1000),
+    http: createHttp(fetchTransport(fetch), 1000),
     baseUrl: 'https://api.example',
     apiKey: 'k',
     chunkSize: 100,
@@ -108,7 +108,7 @@ describe('Electio client', () => {
       return new Response(null, { status: 200 });
     };
     const single = electioClient({
-      http: createHttp(fetch, 1000),
+      http: createHttp(fetchTransport(fetch), 1000),
       baseUrl: 'https://api.example',
       apiKey: 'k',
       chunkSize: 1,

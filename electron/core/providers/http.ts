@@ -1,7 +1,8 @@
 /**
- * The HTTP layer every provider client uses. It receives `fetch` as a dependency (Electron's
- * `net.fetch` in the app, Node's in the CLI and tests), gives every request an overall deadline,
- * and turns transport failures into plain reasons instead of exceptions.
+ * The HTTP layer every provider client uses. It sends through a transport given as a dependency
+ * (Electron's `net.fetch` in the app, for the system proxy and certificates; undici's `request` in
+ * the CLI, the tests and the benchmarks, see `node-transport.ts`), gives every request an overall
+ * deadline, and turns transport failures into plain reasons instead of exceptions.
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -12,10 +13,15 @@ export interface HttpRequest {
   body?: string;
 }
 
+/** Read access to an answer's headers, by name in any case: what `Headers` offers, and all we need. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 export interface HttpAnswer {
   kind: 'answer';
   status: number;
-  headers: Headers;
+  headers: HeaderReader;
   text: string;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
@@ -38,30 +44,46 @@ export interface Http {
   send(request: HttpRequest): Promise<HttpResult>;
 }
 
+/** An answer as a transport hands it over: the body already read, never past MAX_BODY_BYTES. */
+export interface TransportAnswer {
+  status: number;
+  headers: HeaderReader;
+  text: string;
+  tooLarge: boolean;
+}
+
+/**
+ * Sends one request and reads its answer. It rejects when there is no answer (the error's `code`, or
+ * its cause's, says why) and when the provider redirects: a cancellation is never followed elsewhere.
+ * It stops when `signal` aborts.
+ */
+export type Transport = (request: HttpRequest, signal: AbortSignal) => Promise<TransportAnswer>;
+
+/** A transport's refusal of a redirect: a cancellation is never followed to another address. */
+export class RedirectRefused extends Error {
+  constructor(readonly status: number) {
+    super(`The provider answered with a redirect (HTTP ${status}), which is never followed: check the account's API address.`);
+    this.name = 'RedirectRefused';
+  }
+}
+
 /** Far above any real answer (a 100-item cancel list is tens of KB), and never read past. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
 
-export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
+export function createHttp(transport: Transport, timeoutMs: number): Http {
   return {
     async send(request) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs);
       try {
-        const response = await fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          ...(request.body === undefined ? {} : { body: request.body }),
-          signal: controller.signal,
-          redirect: 'error',
-        });
-        const { text, tooLarge } = await readBody(response);
+        const { status, headers, text, tooLarge } = await transport(request, controller.signal);
         const json = parseJson(text);
-        const saysJson = /json/i.test(response.headers.get('content-type') ?? '');
+        const saysJson = /json/i.test(headers.get('content-type') ?? '');
         return {
           kind: 'answer',
-          status: response.status,
-          headers: response.headers,
+          status,
+          headers,
           text,
           json,
           malformed: saysJson && text.trim() !== '' && json === undefined,
@@ -76,28 +98,55 @@ export function createHttp(fetch: FetchLike, timeoutMs: number): Http {
   };
 }
 
+/** The transport over a Fetch API: Electron's `net.fetch` in the app. */
+export function fetchTransport(fetch: FetchLike): Transport {
+  return async (request, signal) => {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal,
+      redirect: 'error',
+    });
+    const { status, headers, body } = response;
+    if (!body) return { status, headers, text: '', tooLarge: false };
+    const { text, tooLarge } = await readBody({
+      declaredLength: headers.get('content-length'),
+      whole: () => response.text(),
+      chunks: body,
+      discard: () => body.cancel(),
+    });
+    return { status, headers, text, tooLarge };
+  };
+}
+
+/** An answer's body, however the transport hands it over. */
+export interface BodySource {
+  declaredLength: string | null;
+  /** Reads it all: only called when the declared length is within the limit. */
+  whole(): Promise<string>;
+  chunks: AsyncIterable<Uint8Array>;
+  /** Drops it unread. */
+  discard(): Promise<void>;
+}
+
 /** Reads the body up to MAX_BODY_BYTES and stops there, whatever Content-Length says (or does not say). */
-async function readBody(response: Response): Promise<{ text: string; tooLarge: boolean }> {
-  const length = response.headers.get('content-length');
-  const declared = length === null ? NaN : Number(length);
-  if (!response.body) return { text: '', tooLarge: false };
-  // HTTP frames a body by its declared length, so fetch never reads past it: a body that declares
+export async function readBody(body: BodySource): Promise<{ text: string; tooLarge: boolean }> {
+  const declared = body.declaredLength === null ? NaN : Number(body.declaredLength);
+  // HTTP frames a body by its declared length, so no transport reads past it: a body that declares
   // a small one is read the short way; only one without a length is counted as it comes.
-  if (declared <= MAX_BODY_BYTES) return { text: await response.text(), tooLarge: false };
-  const reader = response.body.getReader();
+  if (declared <= MAX_BODY_BYTES) return { text: await body.whole(), tooLarge: false };
   if (declared > MAX_BODY_BYTES) {
-    await reader.cancel();
+    await body.discard();
     return { text: '', tooLarge: true };
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    size += chunk.value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return { text: '', tooLarge: true };
-    }
-    chunks.push(chunk.value);
+  // Leaving the loop early cancels the stream.
+  for await (const chunk of body.chunks) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) return { text: '', tooLarge: true };
+    chunks.push(chunk);
   }
   return { text: new TextDecoder().decode(Buffer.concat(chunks, size)), tooLarge: false };
 }
@@ -119,6 +168,7 @@ function toFailure(error: unknown, timedOut: boolean, timeoutMs: number): HttpFa
       message: `No answer from the provider within ${Math.round(timeoutMs / 1000)} s.`,
     };
   }
+  if (error instanceof RedirectRefused) return { kind: 'failure', failure: 'network', message: error.message };
   const code = errorCode(error);
   if (code && OFFLINE_CODES.has(code)) {
     return {
@@ -140,7 +190,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** `Retry-After` in seconds or as an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
+export function retryAfterMs(headers: HeaderReader, now: number): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

@@ -13,7 +13,7 @@ import type { Db } from '../db/open';
 import { AppError, describeError } from '../errors';
 import { PROVIDERS } from '../providers/catalog';
 import { createClient, type ProviderClient } from '../providers/client';
-import { createHttp, type FetchLike } from '../providers/http';
+import { createHttp, type Transport } from '../providers/http';
 import type { Answer } from '../providers/outcome';
 import { accountPace, type Pace } from './pace';
 import { batchCounts, claimItems, isPaused, nextDueAt, releaseClaims, type ClaimedItem, type ItemUpdate } from './store';
@@ -34,7 +34,7 @@ export interface RunStatus {
 export interface RunnerDeps {
   db: Db;
   credentials: CredentialStore;
-  fetch: FetchLike;
+  transport: Transport;
   now: () => number;
   random: () => number;
   /** Who claims: written with every claim so a crashed owner's items can be recognised. */
@@ -116,7 +116,7 @@ interface Offline extends OfflineAccount {
 export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOptions = DEFAULT_RUN_OPTIONS): Promise<RunReport> {
   const { db, now, owner } = deps;
   const { signal } = options;
-  const http = createHttp(deps.fetch, options.timeoutMs);
+  const http = createHttp(deps.transport, options.timeoutMs);
   const writer = resultWriter(db, () => deps.onProgress?.());
   const senders = new Map<string, Promise<Sender>>();
   const held = new Map<string, AccountAttention>();

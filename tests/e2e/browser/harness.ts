@@ -14,6 +14,7 @@ import { createService, type AppService } from '../../../electron/core/service';
 import { startSimulator, type Simulator } from '../../simulator';
 import { testWorld, type TestWorld } from '../../support/fixtures';
 import { serveRenderer } from '../../support/renderer-server';
+import { TRANSPORTS } from '../../support/transports';
 
 const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
 export const SCREENSHOT_DIR = join(process.cwd(), 'tests', 'artifacts', 'screenshots');
@@ -50,7 +51,7 @@ export const test = base.extend<{ app: App }>({
     const service = createService({
       db: world.db,
       credentials: withSessionFallback(world.credentials),
-      fetch,
+      transport: TRANSPORTS.fetch,
       owner: 'browser-e2e',
       // The native save dialog is an edge that cannot exist here: its double answers with a path.
       chooseExportPath: async (suggestedName) => join(exportDir, suggestedName),
