@@ -19,6 +19,10 @@ function run(command: SimCommand): unknown {
       return command.ms;
     case 'count':
       return sim.count(command.pathPrefix === undefined ? {} : { pathPrefix: command.pathPrefix });
+    case 'held': {
+      const held = sim.requests.flatMap((request) => (request.heldMs === undefined ? [] : [request.heldMs]));
+      return held.reduce((sum, ms) => sum + ms, 0) / held.length;
+    }
     case 'clear':
       sim.clearLog();
       return true;

@@ -6,6 +6,7 @@ export type SimCommand =
   | { op: 'add'; provider: 'electio' | 'sorted-pro'; from: number; count: number }
   | { op: 'latency'; ms: number }
   | { op: 'count'; pathPrefix?: string }
+  | { op: 'held' }
   | { op: 'clear' };
 
 export interface SimHandle {
@@ -14,6 +15,8 @@ export interface SimHandle {
   call(command: SimCommand): Promise<unknown>;
   /** Requests logged since the last clear, optionally under a path prefix. */
   count(pathPrefix?: string): Promise<number>;
+  /** The mean time answers were held since the last clear, from arrival to answer: the latency delivered. */
+  heldMs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startSimProcess(): Promise<SimHandle> {
     pid: child.pid ?? 0,
     call,
     count: async (pathPrefix) => (await call(pathPrefix === undefined ? { op: 'count' } : { op: 'count', pathPrefix })) as number,
+    heldMs: async () => (await call({ op: 'held' })) as number,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
