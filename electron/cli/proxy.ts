@@ -6,10 +6,10 @@ import { EnvHttpProxyAgent, setGlobalDispatcher } from 'undici';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
-/** Routes the global fetch through the proxy the environment names, if any. */
+/** Routes the CLI's requests (undici's `request`, see `core/providers/node-transport.ts`) through the proxy the environment names, if any. */
 export function useEnvironmentProxy(env: NodeJS.ProcessEnv = process.env): boolean {
   if (!PROXY_VARIABLES.some((name) => env[name])) return false;
-  // undici's global dispatcher is shared with Node's built-in fetch.
+  // undici's global dispatcher: `request` uses it, and Node's built-in fetch shares it.
   setGlobalDispatcher(new EnvHttpProxyAgent());
   return true;
 }
