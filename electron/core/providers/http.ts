@@ -111,7 +111,8 @@ export function fetchTransport(fetch: FetchLike): Transport {
     const { status, headers, body } = response;
     if (!body) return { status, headers, text: '', tooLarge: false };
     const { text, tooLarge } = await readBody({
-      declaredLength: headers.get('content-length'),
+      // A compressed body is decoded as it is read, so its Content-Length does not bound what is read.
+      declaredLength: encoded(headers) ? null : headers.get('content-length'),
       whole: () => response.text(),
       chunks: body,
       discard: () => body.cancel(),
@@ -120,8 +121,14 @@ export function fetchTransport(fetch: FetchLike): Transport {
   };
 }
 
+function encoded(headers: HeaderReader): boolean {
+  const encoding = headers.get('content-encoding');
+  return encoding !== null && encoding.trim().toLowerCase() !== 'identity';
+}
+
 /** An answer's body, however the transport hands it over. */
 export interface BodySource {
+  /** The length of what `whole` and `chunks` give, as the answer declares it; null when unknown. */
   declaredLength: string | null;
   /** Reads it all: only called when the declared length is within the limit. */
   whole(): Promise<string>;
@@ -134,7 +141,7 @@ export interface BodySource {
 export async function readBody(body: BodySource): Promise<{ text: string; tooLarge: boolean }> {
   const declared = body.declaredLength === null ? NaN : Number(body.declaredLength);
   // HTTP frames a body by its declared length, so no transport reads past it: a body that declares
-  // a small one is read the short way; only one without a length is counted as it comes.
+  // a small one is read the short way; one without a length (or compressed) is counted as it comes.
   if (declared <= MAX_BODY_BYTES) return { text: await body.whole(), tooLarge: false };
   if (declared > MAX_BODY_BYTES) {
     await body.discard();

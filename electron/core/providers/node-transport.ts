@@ -6,17 +6,23 @@
 import { request, type Dispatcher } from 'undici';
 import { readBody, RedirectRefused, type BodySource, type HeaderReader, type Transport } from './http';
 
-/** What fetch counts as a redirect; 304 (Sorted PRO's "already cancelled") is an answer. */
+/**
+ * What fetch with `redirect: 'error'` refuses, with or without a Location (the Fetch standard decides on
+ * the status alone). 304 (Sorted PRO's "already cancelled") is an answer.
+ */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/** undici sends no User-Agent of its own; some API gateways refuse a request without one. */
+const USER_AGENT = 'bulk-cancel';
+
 export const nodeTransport: Transport = async ({ method, url, headers, body }, signal) => {
-  const answer = await request(url, { method, headers, body: body ?? null, signal });
+  const answer = await request(url, { method, headers: { 'user-agent': USER_AGENT, ...headers }, body: body ?? null, signal });
   const { statusCode: status, body: stream } = answer;
+  const read = new UndiciHeaders(answer.headers);
   if (REDIRECTS.has(status)) {
     await stream.dump();
     throw new RedirectRefused(status);
   }
-  const read = new UndiciHeaders(answer.headers);
   return { status, headers: read, ...(await readBody(new UndiciBody(read.get('content-length'), stream))) };
 };
 
