@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttp, MAX_BODY_BYTES, type HttpRequest } from '../../electron/core/providers/http';
 import { TRANSPORT_NAMES, TRANSPORTS } from '../support/transports';
@@ -14,11 +15,16 @@ const routes = new Map<string, Handler>([
     '/echo',
     (request, body, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'Retry-After': '7' });
-      response.end(JSON.stringify({ method: request.method, key: request.headers['x-api-key'], body }));
+      const { 'x-api-key': key, 'user-agent': agent } = request.headers;
+      response.end(JSON.stringify({ method: request.method, key, agent: agent !== undefined && agent !== '', body }));
     },
   ],
   ['/not-modified', (_request, _body, response) => void response.writeHead(304).end()],
-  ['/moved', (_request, _body, response) => void response.writeHead(302, { location: '/echo' }).end()],
+  ...[301, 302, 303, 307, 308].map((status): [string, Handler] => [
+    `/moved/${status}`,
+    (_request, _body, response) => void response.writeHead(status, { location: '/echo' }).end(),
+  ]),
+  ['/found-nowhere', (_request, _body, response) => void response.writeHead(302).end('no Location')],
   [
     '/chunked',
     (_request, _body, response) => {
@@ -33,6 +39,41 @@ const routes = new Map<string, Handler>([
     (_request, _body, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(MAX_BODY_BYTES + 1) });
       response.write('{');
+    },
+  ],
+  [
+    '/huge-chunked',
+    (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const part = Buffer.alloc(1024 * 1024, 'x');
+      let sent = 0;
+      const pump = (): void => {
+        while (sent <= MAX_BODY_BYTES && !response.destroyed) {
+          sent += part.length;
+          if (!response.write(part)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      pump();
+    },
+  ],
+  [
+    '/inflating',
+    (_request, _body, response) => {
+      const packed = gzipSync(Buffer.alloc(MAX_BODY_BYTES + 1024, ' '));
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': packed.length,
+      });
+      response.end(packed);
+    },
+  ],
+  [
+    '/slow-body',
+    (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"Is');
     },
   ],
   ['/hang', () => undefined],
@@ -64,7 +105,7 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
     const result = await send('/echo', { method: 'PUT', headers: { 'x-api-key': 'k1' }, body: '{"a":1}' });
     expect(result).toMatchObject({ kind: 'answer', status: 200, malformed: false, tooLarge: false });
     if (result.kind !== 'answer') return;
-    expect(result.json).toEqual({ method: 'PUT', key: 'k1', body: '{"a":1}' });
+    expect(result.json).toEqual({ method: 'PUT', key: 'k1', agent: true, body: '{"a":1}' });
     expect(result.headers.get('retry-after')).toBe('7');
     expect(result.headers.get('Content-Type')).toBe('application/json');
     expect(result.headers.get('x-absent')).toBeNull();
@@ -72,7 +113,11 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
 
   it('304 is an answer (Sorted PRO: already cancelled); a redirect is never followed', async () => {
     expect(await send('/not-modified')).toMatchObject({ kind: 'answer', status: 304, text: '' });
-    expect(await send('/moved', { method: 'PUT' })).toMatchObject({ kind: 'failure', failure: 'network' });
+    for (const status of [301, 302, 303, 307, 308]) {
+      expect(await send(`/moved/${status}`, { method: 'PUT' })).toMatchObject({ kind: 'failure', failure: 'network' });
+    }
+    // As the Fetch standard has it for redirect: 'error', the status decides, with or without a Location.
+    expect(await send('/found-nowhere')).toMatchObject({ kind: 'failure', failure: 'network' });
   });
 
   it('reads a body without a length to its end, and marks JSON that is not', async () => {
@@ -80,8 +125,10 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
     expect(await send('/garbled')).toMatchObject({ kind: 'answer', json: undefined, malformed: true });
   });
 
-  it('does not read an answer that declares more than the limit', async () => {
+  it('stops reading at the limit, whether the answer declares its length or not', async () => {
     expect(await send('/huge')).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
+    expect(await send('/huge-chunked')).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
+    expect(await send('/echo')).toMatchObject({ kind: 'answer', status: 200 }); // and the next request still goes
   });
 
   it('no answer: a deadline, a reset connection, a closed port', async () => {
@@ -103,7 +150,12 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
   });
 });
 
+it('a compressed answer is counted as it is decoded, not by its Content-Length (fetch decodes it)', async () => {
+  const result = await createHttp(TRANSPORTS.fetch, 2000).send({ method: 'GET', url: `${origin}/inflating`, headers: {} });
+  expect(result).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
+});
+
 it('names the redirect when the transport can see it', async () => {
-  const result = await createHttp(TRANSPORTS.undici, 500).send({ method: 'PUT', url: `${origin}/moved`, headers: {} });
+  const result = await createHttp(TRANSPORTS.undici, 500).send({ method: 'PUT', url: `${origin}/moved/302`, headers: {} });
   expect(result).toMatchObject({ message: expect.stringMatching(/redirect \(HTTP 302\), which is never followed/) });
 });
