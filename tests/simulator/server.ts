@@ -124,21 +124,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Node's timers count whole milliseconds from the event loop's cached clock, so a plain 20 ms wait held
   // answers 19–28 ms, 20.5 ms on average under load (and 21.5 ms from request to answer at one at a time).
   // The simulator plays the network, and that error would be charged to the client: each wait is corrected
-  // by the error measured so far (a slow integral step, so it does not swing), and an answer leaves
-  // `latencyMs` after its request arrived on average, give or take a millisecond: the mean N·L/C assumes.
+  // by the error measured so far (a slow integral step, so it does not swing, bounded to 1 ms), and an
+  // answer leaves `latencyMs` after its request arrived on average, give or take a millisecond: the mean
+  // N·L/C assumes.
   // `heldMs` in the log shows what each request met.
   let correctionMs = 0;
+  const within = (limit: number, value: number) => Math.min(limit, Math.max(-limit, value));
   const holdUntil = (due: number): Promise<void> =>
     new Promise((resolve) => {
-      const timer = setTimeout(
-        () => {
-          timers.delete(timer);
-          correctionMs = Math.min(5, Math.max(-5, correctionMs + 0.02 * (performance.now() - due)));
-          resolve();
-        },
-        Math.max(0, due - performance.now() - correctionMs),
-      );
-      timers.add(timer);
+      const arm = (ms: number) => {
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            const late = performance.now() - due;
+            // Started from a stale clock, a timer can fire early: the rest is waited out, never skipped.
+            if (late < -1) return arm(-late);
+            // Each error counts at most 1 ms, and the correction stays within 1 ms: a stalled event loop
+            // (a burst of timers all late) must not teach it to answer early.
+            correctionMs = within(1, correctionMs + 0.02 * within(1, late));
+            resolve();
+          },
+          Math.max(0, ms),
+        );
+        timers.add(timer);
+      };
+      arm(due - performance.now() - correctionMs);
     });
 
   function route(request: SimRequest | undefined, logged: LoggedRequest): SimResponse {
