@@ -15,7 +15,7 @@ import { planImport, queueImport } from '../../electron/core/import/source';
 import { MAX_BODY_BYTES } from '../../electron/core/providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import type { Action } from '../../shared/domain';
-import { testWorld, type TestWorld } from '../support/fixtures';
+import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { electioReference, sendcloudReference, sortedReference } from './arbitraries';
 import { runs } from './runs';
@@ -210,28 +210,17 @@ async function drain(
     machine: null,
     now: Date.now(),
   });
-  const report = await runBatch(
-    {
-      db: world.db,
-      credentials: world.credentials,
-      transport: TRANSPORTS[transport],
-      now: Date.now,
-      random: Math.random,
-      owner: 'fuzz',
-    },
-    batchId,
-    {
-      ...DEFAULT_RUN_OPTIONS,
-      concurrency: 4,
-      chunkSize: 3,
-      maxAttempts: 3,
-      timeoutMs: 5000,
-      backoffBaseMs: 1,
-      backoffCapMs: 5,
-      retryAfterCapMs: 5,
-      pacing: false,
-    },
-  );
+  const report = await runBatch(runnerDeps(world, 'fuzz', TRANSPORTS[transport]), batchId, {
+    ...DEFAULT_RUN_OPTIONS,
+    concurrency: 4,
+    chunkSize: 3,
+    maxAttempts: 3,
+    timeoutMs: 5000,
+    backoffBaseMs: 1,
+    backoffCapMs: 5,
+    retryAfterCapMs: 5,
+    pacing: false,
+  });
   const items = world.db
     .prepare(
       `SELECT state, reason, message, (SELECT id FROM accounts WHERE key = account_key) AS accountId FROM items

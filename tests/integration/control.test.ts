@@ -9,9 +9,8 @@ import { withSessionFallback } from '../../electron/core/credentials/session';
 import { dispatch } from '../../electron/core/dispatch';
 import { createService, type AppService } from '../../electron/core/service';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
-import { testWorld, type TestWorld } from '../support/fixtures';
+import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORTS } from '../support/transports';
-import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 let sim: Simulator;
 let world: TestWorld;
@@ -182,11 +181,7 @@ describe('batch control', () => {
     try {
       const options = { ...DEFAULT_RUN_OPTIONS, concurrency: 4, pacing: false };
       const run = (db: typeof world.db, owner: string) =>
-        runBatch(
-          { db, credentials: world.credentials, transport: nodeTransport, now: Date.now, random: Math.random, owner },
-          batchId,
-          options,
-        );
+        runBatch(runnerDeps({ db, credentials: world.credentials }, owner), batchId, options);
       sim.clearLog();
       await Promise.all([run(world.db, 'app-like'), run(second, 'cli-like')]);
       const sent = sim.requests.filter((r) => r.method === 'PUT').map((r) => r.path.split('/')[2]);

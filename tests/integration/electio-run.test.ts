@@ -3,8 +3,7 @@ import { planImport, queueImport } from '../../electron/core/import/source';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import { listResults } from '../../electron/core/results';
 import { ELECTIO_DEFAULT_API_KEY, electioReference, startSimulator, type Simulator } from '../simulator';
-import { electioAccount, testWorld, type TestWorld } from '../support/fixtures';
-import { nodeTransport } from '../../electron/core/providers/node-transport';
+import { electioAccount, runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 
 /** 1,000 references: most cancellable, some manifested, some already cancelled, some unknown. */
 function seedMixed(sim: Simulator) {
@@ -59,18 +58,12 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       expect(queued.items).toBe(1000);
       expect(sim.requests).toHaveLength(0); // importing sends nothing
 
-      const report = await runBatch(
-        {
-          db: world.db,
-          credentials: world.credentials,
-          transport: nodeTransport,
-          now: Date.now,
-          random: Math.random,
-          owner: 'test',
-        },
-        queued.batchId,
-        { ...DEFAULT_RUN_OPTIONS, chunkSize, concurrency: 4, pacing: false },
-      );
+      const report = await runBatch(runnerDeps(world, 'test'), queued.batchId, {
+        ...DEFAULT_RUN_OPTIONS,
+        chunkSize,
+        concurrency: 4,
+        pacing: false,
+      });
       expect(report.attention).toEqual([]);
       expect(report.counts).toMatchObject({ queued: 0, in_flight: 0, succeeded: 900, failed: 100 });
 
@@ -129,17 +122,7 @@ describe('Electio: 1,000 references imported, queued and cancelled against the s
       machine: null,
       now: Date.now(),
     });
-    const report = await runBatch(
-      {
-        db: world.db,
-        credentials: world.credentials,
-        transport: nodeTransport,
-        now: Date.now,
-        random: Math.random,
-        owner: 'test',
-      },
-      batchId,
-    );
+    const report = await runBatch(runnerDeps(world, 'test'), batchId);
     expect(report.attention).toHaveLength(1);
     expect(report.attention[0]?.message).toMatch(/refused the account's credentials \(HTTP 401\)/);
     expect(report.counts).toMatchObject({ queued: 2, failed: 0, succeeded: 0, in_flight: 0 });

@@ -11,7 +11,7 @@ import { planImport, queueImport } from '../../electron/core/import/source';
 import { DEFAULT_RUN_OPTIONS, runBatch, type RunStatus } from '../../electron/core/queue/runner';
 import { listResults } from '../../electron/core/results';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
-import { testWorld, type TestWorld } from '../support/fixtures';
+import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS } from '../support/transports';
 import type { Transport } from '../../electron/core/providers/http';
 
@@ -47,12 +47,7 @@ async function queue(refs: string[]) {
 }
 
 const deps = (transport: Transport, onStatus?: (status: RunStatus) => void) => ({
-  db: world.db,
-  credentials: world.credentials,
-  transport,
-  now: Date.now,
-  random: Math.random,
-  owner: 'fault-test',
+  ...runnerDeps(world, 'fault-test', transport),
   ...(onStatus ? { onStatus } : {}),
 });
 

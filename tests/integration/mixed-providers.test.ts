@@ -18,8 +18,7 @@ import {
   validateSendcloudDeleteRequest,
   type Simulator,
 } from '../simulator';
-import { testWorld, type TestWorld } from '../support/fixtures';
-import { nodeTransport } from '../../electron/core/providers/node-transport';
+import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 
 const SORTED_KEYS = { 'Sorted North': 'sorted-key-north', 'Sorted South': 'sorted-key-south' } as const;
 const BASIC = { publicKey: 'sc-public-shop', secretKey: 'sc-secret-shop' };
@@ -160,18 +159,11 @@ describe('a mixed list: three providers, two accounts of Sorted PRO and of Sendc
     });
     expect(sim.requests).toHaveLength(0);
 
-    const report = await runBatch(
-      {
-        db: world.db,
-        credentials: world.credentials,
-        transport: nodeTransport,
-        now: Date.now,
-        random: Math.random,
-        owner: 'mixed-test',
-      },
-      queued.batchId,
-      { ...DEFAULT_RUN_OPTIONS, concurrency: 8, pacing: false },
-    );
+    const report = await runBatch(runnerDeps(world, 'mixed-test'), queued.batchId, {
+      ...DEFAULT_RUN_OPTIONS,
+      concurrency: 8,
+      pacing: false,
+    });
     expect(report.attention).toEqual([]);
 
     const results = listResults(world.db, queued.batchId);

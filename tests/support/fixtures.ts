@@ -9,6 +9,9 @@ import { addAccount, type Account } from '../../electron/core/accounts';
 import { keychainStore, type CredentialStore } from '../../electron/core/credentials/store';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { ELECTIO_DEFAULT_API_KEY } from '../simulator';
+import type { Transport } from '../../electron/core/providers/http';
+import { nodeTransport } from '../../electron/core/providers/node-transport';
+import type { RunnerDeps } from '../../electron/core/queue/runner';
 
 export function tempDir(prefix = 'bulk-cancel-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -55,4 +58,13 @@ export function electioAccount(
   secret = ELECTIO_DEFAULT_API_KEY,
 ): Promise<Account> {
   return addAccount(world.db, world.credentials, { provider: 'electio', name, baseUrl, secret }, Date.now());
+}
+
+/** What runBatch needs in a test: a database and its keys, a transport (the CLI's unless said), the real clock. */
+export function runnerDeps(
+  world: Pick<TestWorld, 'db' | 'credentials'>,
+  owner: string,
+  transport: Transport = nodeTransport,
+): RunnerDeps {
+  return { db: world.db, credentials: world.credentials, transport, now: Date.now, random: Math.random, owner };
 }
