@@ -73,16 +73,25 @@ export function parseTable({ records, delimiter, problems }: Records, options: P
       rejected.push({ row, value: shown(entry.value), error: entry.error });
       continue;
     }
-    if (seen.has(entry.reference)) {
+    const key = identity(entry);
+    if (seen.has(key)) {
       duplicates++;
       continue;
     }
-    seen.add(entry.reference);
+    seen.add(key);
     entries.push(entry);
     perProvider.set(entry.provider, (perProvider.get(entry.provider) ?? 0) + 1);
   }
   const provider = [...perProvider.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return { delimiter, hasHeader, column, entries, duplicates, rejected, provider };
+}
+
+/**
+ * What makes two entries the same shipment. An external id pair stays a pair: its shown reference
+ * `order/shipment` would make `a/b` + `c` and `a` + `b/c` one item, and the second never sent.
+ */
+function identity(entry: ImportEntry): string {
+  return JSON.stringify(entry.external ? [entry.external.orderId, entry.external.shipmentId] : [entry.reference]);
 }
 
 /** A record with nothing but spaces in it (blank lines are one empty cell). */
