@@ -265,6 +265,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX items_account ON items (account_key) WHERE state IN ('queued', 'in_flight');
     `,
   },
+  {
+    // Fenced claims and whole imports. Every claim of an item numbers it anew, and a result is kept
+    // only under the item's current claim: a runner whose lease ran out while it was stopped cannot
+    // overwrite the runner that took its items over. A batch names its importer until its last rows
+    // are in: no runner takes it half written, and a crashed import is recognised and removed.
+    version: 6,
+    sql: `
+      ALTER TABLE items ADD COLUMN claim INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE batches ADD COLUMN importing TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
