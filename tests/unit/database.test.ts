@@ -224,8 +224,7 @@ describe('migrations from every earlier schema version', () => {
       const before = { ...common(v4), items: v4.prepare('SELECT * FROM items ORDER BY id').all() };
       v4.close();
 
-      const db = openDatabase(dir.path);
-      expect(SCHEMA_VERSION).toBe(5);
+      const db = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 5) });
       expect(db.pragma('user_version', { simple: true })).toBe(5);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       // Items name their batch and account by key; joined back, they are the items as they were.
@@ -260,6 +259,34 @@ describe('migrations from every earlier schema version', () => {
       expect(db.prepare('SELECT COUNT(*) AS n FROM attempts').get()).toEqual({ n: 30 });
       expect(() => db.prepare("DELETE FROM accounts WHERE id = 's'").run()).toThrow(/FOREIGN KEY/);
       expect(db.pragma('foreign_key_check')).toEqual([]);
+      db.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('upgrades a version-5 database to 6: every item at claim 0, every batch complete (no importer)', () => {
+    const dir = tempDir();
+    try {
+      const v4 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 4) });
+      fillSchema3or4(v4);
+      v4.close();
+      const v5 = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 5) });
+      const before = {
+        batches: v5.prepare('SELECT * FROM batches ORDER BY key').all(),
+        items: v5.prepare('SELECT * FROM items ORDER BY id').all(),
+      };
+      v5.close();
+
+      const db = openDatabase(dir.path, { migrations: MIGRATIONS.slice(0, 6) });
+      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      expect(db.prepare('SELECT * FROM batches ORDER BY key').all()).toEqual(
+        before.batches.map((batch) => ({ ...(batch as object), importing: null })),
+      );
+      expect(db.prepare('SELECT * FROM items ORDER BY id').all()).toEqual(
+        before.items.map((item) => ({ ...(item as object), claim: 0 })),
+      );
+      expect(before.items).toHaveLength(60);
       db.close();
     } finally {
       dir.remove();
