@@ -51,11 +51,20 @@ export function getAccount(db: Db, id: string): Account | undefined {
   return row && toAccount(row);
 }
 
+/**
+ * The one comparison of account names, wherever a name is looked up or must be unique: case is
+ * ignored in every script (SQLite's NOCASE folds ASCII only, so `ÉA` and `éA` were two accounts),
+ * and so are Unicode's several spellings of one letter (`É` as one code point or as `E` + accent).
+ * Upper then lower case folds `ß` with `SS` and `ς` with `σ`, as full case folding does.
+ */
+export function accountNameKey(name: string): string {
+  return name.trim().normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/** Accounts are few, so they are compared in JavaScript, where the fold is the same as everywhere else. */
 export function findAccountByName(db: Db, name: string): Account | undefined {
-  const row = db
-    .prepare(`SELECT ${COLUMNS} FROM accounts WHERE name = ? COLLATE NOCASE AND removed_at IS NULL`)
-    .get(name.trim()) as AccountRow | undefined;
-  return row && toAccount(row);
+  const key = accountNameKey(name);
+  return listAccounts(db).find((account) => accountNameKey(account.name) === key);
 }
 
 export function ratePerMinute(account: Account): number {
@@ -85,9 +94,13 @@ export async function addAccount(db: Db, credentials: CredentialStore, input: Ne
   };
   await storeSecret(credentials, account.id, secret, input.keepInMemory);
   try {
-    db.prepare(
-      'INSERT INTO accounts (id, name, provider, base_url, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(account.id, account.name, account.provider, account.baseUrl, JSON.stringify(account.settings), now, now);
+    // Checked again with the insert, in one write transaction: another process may have taken the name meanwhile.
+    db.transaction(() => {
+      checkName(db, name, null);
+      db.prepare(
+        'INSERT INTO accounts (id, name, provider, base_url, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(account.id, account.name, account.provider, account.baseUrl, JSON.stringify(account.settings), now, now);
+    }).immediate();
   } catch (error) {
     await credentials.delete(account.id).catch(() => false);
     throw error;
@@ -121,13 +134,16 @@ export async function updateAccount(
   };
   if (changes.secret !== undefined)
     await storeSecret(credentials, id, checkSecret(current.provider, changes.secret), changes.keepInMemory);
-  db.prepare('UPDATE accounts SET name = ?, base_url = ?, settings = ?, updated_at = ? WHERE id = ?').run(
-    updated.name,
-    updated.baseUrl,
-    JSON.stringify(updated.settings),
-    now,
-    id,
-  );
+  db.transaction(() => {
+    if (changes.name !== undefined) checkName(db, updated.name, id);
+    db.prepare('UPDATE accounts SET name = ?, base_url = ?, settings = ?, updated_at = ? WHERE id = ?').run(
+      updated.name,
+      updated.baseUrl,
+      JSON.stringify(updated.settings),
+      now,
+      id,
+    );
+  }).immediate();
   return updated;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ImportSource, RejectedRow } from '../../../shared/contract';
 import { PROVIDER_LABELS, itemAction, type Action, type ProviderId } from '../../../shared/domain';
-import { listAccounts, type Account } from '../accounts';
+import { accountNameKey, listAccounts, type Account } from '../accounts';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { createBatch, type NewItem } from '../queue/store';
@@ -73,7 +73,7 @@ export function routeEntries(
   choices: AccountChoices,
   batchAction: Action,
 ): Routing {
-  const byName = new Map(accounts.map((account) => [account.name.toLowerCase(), account]));
+  const byName = new Map(accounts.map((account) => [accountNameKey(account.name), account]));
   for (const [provider, id] of Object.entries(choices)) {
     const chosen = accounts.find((account) => account.id === id);
     if (!chosen || chosen.provider !== provider) {
@@ -109,7 +109,7 @@ export function routeEntries(
   for (const entry of plan.entries) {
     let account: Account | undefined;
     if (entry.accountName) {
-      account = byName.get(entry.accountName.toLowerCase());
+      account = byName.get(accountNameKey(entry.accountName));
       const problem = !account
         ? `There is no account named "${entry.accountName}".`
         : account.provider !== entry.provider
