@@ -314,7 +314,7 @@ describe('provider answers that are not what they should be', () => {
         expect.objectContaining({
           state: 'failed',
           reason: 'provider_error',
-          message: expect.stringMatching(/answer \(HTTP 200\) was too large to read/),
+          message: expect.stringMatching(/HTTP 200 with an answer too large to read/),
         }),
       ]);
     }

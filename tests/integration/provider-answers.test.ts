@@ -154,7 +154,7 @@ describe('Sendcloud', () => {
     );
   let n = 0;
 
-  it('integration delete: removed (never called a cancelled label); a re-sent delete that finds nothing is done', async () => {
+  it('integration delete: removed (never called a cancelled label); a re-sent delete that finds nothing is "gone", not done', async () => {
     const uuid = sendcloudShipmentUuid(70_000 + n++);
     sim.sendcloud.addShipment(77, { uuid });
     const { outcome } = await outcomeOf(basic(), item(uuid));
@@ -166,8 +166,8 @@ describe('Sendcloud', () => {
       message: 'No ShipmentBlob matches the given query.',
     });
     expect((await outcomeOf(basic(), item(uuid, { maybeSent: true }))).outcome).toMatchObject({
-      state: 'succeeded',
-      reason: 'removed',
+      state: 'failed',
+      reason: 'gone',
     });
   });
 
@@ -208,7 +208,7 @@ describe('Sendcloud', () => {
     expect(sim.count({ pathPrefix: '/oauth2/token' })).toBe(2);
   });
 
-  it('label cancel by parcel (v2) and by shipment (v3): cancelled, queued (pending), deleted (done), refused', async () => {
+  it('label cancel by parcel (v2) and by shipment (v3): cancelled, queued (pending), deleted (done), refused, read back', async () => {
     sim.sendcloud.addParcel(1001, 'cancelled');
     sim.sendcloud.addParcel(1002, 'queued');
     sim.sendcloud.addParcel(1003, 'deleted');
@@ -224,10 +224,10 @@ describe('Sendcloud', () => {
     expect((await label('1002')).outcome).toMatchObject({ state: 'pending', reason: 'queued', httpStatus: 202 });
     expect((await label('1003')).outcome).toMatchObject({ state: 'succeeded', reason: 'deleted', httpStatus: 410 });
     expect((await label('1004')).outcome).toMatchObject({ state: 'failed', reason: 'too_late' });
-    expect((await label('1001')).outcome).toMatchObject({
-      state: 'pending',
-      message: 'This shipment is already being cancelled.',
-    });
+    // Cancelled again: Sendcloud refuses, and the label read back says it is cancelled.
+    expect((await label('1001')).outcome).toMatchObject({ state: 'succeeded', reason: 'already_cancelled' });
+    expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/v2/parcels/1001' });
+    expect((await label('1002')).outcome).toMatchObject({ state: 'pending', reason: 'queued' });
     expect((await label('9999')).outcome).toMatchObject({ state: 'failed', reason: 'not_found' });
     expect((await label('shp-2001')).outcome).toMatchObject({
       state: 'succeeded',
@@ -235,6 +235,7 @@ describe('Sendcloud', () => {
       message: 'Shipment has been cancelled',
     });
     expect((await label('shp-2002')).outcome).toMatchObject({ state: 'pending', reason: 'queued' });
+    expect((await label('shp-2001')).outcome).toMatchObject({ state: 'succeeded', reason: 'already_cancelled' });
     expect((await label('shp-9999')).outcome).toMatchObject({ state: 'failed', reason: 'not_found' });
     expect(sim.requests.map((r) => r.path)).toContain('/api/v3/shipments/shp-2001/cancel');
   });

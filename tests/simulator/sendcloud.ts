@@ -1,6 +1,7 @@
 // Simulated Sendcloud, as the seed page and PROVIDERS.md describe it: the integrations delete
 // (`POST /api/v2/integrations/{id}/shipments/delete`, which removes a shop shipment and cancels no label), the
-// label-cancel endpoints (v2 `POST /api/v2/parcels/{id}/cancel`, v3 `POST /api/v3/shipments/{id}/cancel`),
+// label-cancel endpoints (v2 `POST /api/v2/parcels/{id}/cancel`, v3 `POST /api/v3/shipments/{id}/cancel`) and
+// the reads that tell a label's state (v2 `GET /api/v2/parcels/{id}`, v3 `GET /api/v3/shipments/{id}`),
 // HTTP Basic or OAuth2 bearer auth, the OAuth2 client-credentials token endpoint (`POST /oauth2/token/`) and an
 // optional write rate limit.
 import { randomBytes } from 'node:crypto';
@@ -289,8 +290,12 @@ export class SendcloudState {
   handle(request: SimRequest): SimResponse | undefined {
     const segments = withoutTrailingSlash(request.segments);
     const path = segments.join('/');
-    if (request.method !== 'POST') return undefined;
     const [a, b, c, id, d, e, ...rest] = segments;
+    if (request.method === 'GET' && a === 'api' && id !== undefined && d === undefined) {
+      if (b === 'v2' && c === 'parcels') return this.guard(request, 'v2', path) ?? this.readParcel(request, path, id);
+      if (b === 'v3' && c === 'shipments') return this.guard(request, 'v3', path) ?? this.readV3Shipment(request, path, id);
+    }
+    if (request.method !== 'POST') return undefined;
     if (a === 'oauth2' && b === 'token' && c === undefined) return this.token(request);
     if (a !== 'api' || id === undefined || id === '') return undefined;
     if (b === 'v2' && c === 'integrations' && d === 'shipments' && e === 'delete' && rest.length === 0) {
@@ -399,6 +404,32 @@ export class SendcloudState {
     if (behaviour === 'queued') return json(202, { status: 'queued', message: sendcloudMessages.parcelQueued });
     if (behaviour === 'deleted') return json(410, { status: 'deleted', message: sendcloudMessages.parcelDeleted });
     return json(200, { status: 'cancelled', message: sendcloudMessages.parcelCancelled });
+  }
+
+  /** `GET /api/v2/parcels/{id}`: the parcel with its `status: {id, message}` (Sendcloud's parcel status ids). */
+  private readParcel(request: SimRequest, path: string, rawId: string): SimResponse {
+    const parcel = /^\d+$/.test(rawId) ? this.parcels.get(Number(rawId)) : undefined;
+    if (parcel === undefined || parcel.status === 'deleted' || !this.visible(parcel.owners, request)) {
+      return apiError('v2', 404, path, sendcloudMessages.parcelNotFound, '');
+    }
+    const status = { active: [1000, 'Ready to send'], cancelled: [2000, 'Cancelled'], queued: [1999, 'Cancellation requested'] }[
+      parcel.status
+    ];
+    return json(200, { parcel: { id: Number(rawId), status: { id: status[0], message: status[1] } } });
+  }
+
+  /** `GET /api/v3/shipments/{id}`: the shipment with each parcel's `status: {code, message}`. */
+  private readV3Shipment(request: SimRequest, path: string, id: string): SimResponse {
+    const shipment = this.v3Shipments.get(id);
+    if (shipment === undefined || shipment.status === 'deleted' || !this.visible(shipment.owners, request)) {
+      return apiError('v3', 404, path, sendcloudMessages.v3NotFound, 'not_found');
+    }
+    const status = {
+      active: ['READY_TO_SEND', 'Ready to send'],
+      cancelled: ['CANCELLED', 'Cancelled'],
+      queued: ['CANCELLATION_REQUESTED', 'Cancellation requested'],
+    }[shipment.status];
+    return json(200, { data: { id, parcels: [{ status: { code: status[0], message: status[1] } }] } });
   }
 
   private cancelV3Shipment(request: SimRequest, path: string, id: string): SimResponse {

@@ -45,10 +45,10 @@ describe('Electio client', () => {
     expect(answers.get(2)?.outcome).toMatchObject({ kind: 'final', state: 'failed', reason: 'too_late' });
   });
 
-  it('never takes silence for success: a reference missing from the answer fails with a clear message', async () => {
+  it('never takes silence for success: a reference missing from the answer is sent again, with a clear message', async () => {
     const { client } = answering(() => json(200, [{ IsSuccess: true, Message: 'ok', Data: 'EC-000-05D-1NS', ApiLinks: null }]));
     const answers = await client.cancel(items);
-    expect(answers.get(2)?.outcome).toMatchObject({ kind: 'final', state: 'failed', reason: 'provider_error' });
+    expect(answers.get(2)?.outcome).toMatchObject({ kind: 'retry', reason: 'provider_error', maybeSent: true });
     expect(answers.get(2)?.outcome.message).toMatch(/did not mention EC-000-05D-1NT/);
   });
 

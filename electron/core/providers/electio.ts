@@ -1,13 +1,25 @@
 /**
  * Electio (Sorted PRO v1): single cancel `PUT /consignments/{ref}/cancel` and bulk
  * `PUT /consignments/cancellist`, whose per-item answers `{IsSuccess, Message, Data}` are matched
- * back to items by `Data`. See seeds/electio-pro-v1-cancelling-consignments.md.
+ * back to items by `Data`. See seeds/electio-pro-v1-cancelling-consignments.md. A single cancel is
+ * confirmed by a 2xx with no body (as documented) or one saying `IsSuccess: true`; a list item by
+ * its own entry saying `IsSuccess: true`, and only when no other entry for it says otherwise.
  */
 import type { Reason } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
-import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
+import {
+  bodyMessage,
+  commonOutcome,
+  garbledOutcome,
+  providerMessage,
+  segment,
+  send,
+  transportOutcome,
+  unconfirmed,
+  unsendable,
+} from './request';
 
 export interface ElectioOptions {
   http: Http;
@@ -38,7 +50,7 @@ export function electioClient(options: ElectioOptions): ProviderClient {
       result.kind === 'failure'
         ? transportOutcome(result)
         : result.status >= 200 && result.status < 300
-          ? (garbledOutcome(result, 'Electio') ?? succeeded('cancelled', CANCELLED_MESSAGE, result.status))
+          ? singleOutcome(result)
           : errorOutcome(result, now());
     return { outcome, requests: [{ ...record, message: outcome.message }] };
   }
@@ -77,19 +89,32 @@ export function electioClient(options: ElectioOptions): ProviderClient {
           ),
       );
     }
-    const byReference = new Map<string, Outcome>();
+    // An entry that cannot be read, or two entries that disagree, confirm nothing for that reference.
+    const byReference = new Map<string, Outcome | 'unclear'>();
     for (const entry of result.json as unknown[]) {
       const parsed = bulkEntry(entry, result.status);
-      if (parsed && !byReference.has(parsed.reference)) byReference.set(parsed.reference, parsed.outcome);
+      if (!parsed) continue;
+      const known = byReference.get(parsed.reference);
+      const agrees =
+        known === undefined ||
+        (known !== 'unclear' &&
+          parsed.outcome !== 'unclear' &&
+          known.kind === parsed.outcome.kind &&
+          verdict(known) === verdict(parsed.outcome));
+      byReference.set(parsed.reference, agrees ? parsed.outcome : 'unclear');
     }
     for (const item of items) {
-      const outcome =
-        byReference.get(item.reference.toUpperCase()) ??
-        failed(
-          'provider_error',
-          `Electio's answer to the cancel list did not mention ${item.reference}, so its state is unknown. Check it in Electio, then retry it.`,
-          result.status,
-        );
+      const found = byReference.get(item.reference.toUpperCase());
+      const outcome: Outcome =
+        found !== undefined && found !== 'unclear'
+          ? found
+          : {
+              kind: 'retry',
+              reason: 'provider_error',
+              message: `Electio's answer to the cancel list ${found === undefined ? 'did not mention' : 'said contradicting things about'} ${item.reference}, so nothing is confirmed; it will be sent again.`,
+              httpStatus: result.status,
+              maybeSent: true,
+            };
       answers.set(item.id, answer(outcome));
     }
     return answers;
@@ -104,25 +129,46 @@ export function electioClient(options: ElectioOptions): ProviderClient {
   };
 }
 
-function bulkEntry(entry: unknown, httpStatus: number): { reference: string; outcome: Outcome } | undefined {
+/** What an outcome says about the consignment, for comparing two entries about one reference. */
+const verdict = (outcome: Outcome) => (outcome.kind === 'final' ? `${outcome.state}:${outcome.reason}` : outcome.kind);
+
+/** `IsSuccess` as Electio sends it: a boolean, or in some answers the word; anything else is unreadable. */
+function isSuccess(value: unknown): boolean | undefined {
+  if (value === true || value === false) return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
+}
+
+/** One `{IsSuccess, Message}` verdict: the carrier's words decide the reason, never a made-up success. */
+function resultOutcome(success: boolean, message: string | undefined, httpStatus: number): Outcome {
+  const reason = message ? reasonFromMessage(message) : undefined;
+  if (success) {
+    return succeeded(reason === 'already_cancelled' ? reason : 'cancelled', message ?? CANCELLED_MESSAGE, httpStatus);
+  }
+  if (reason === 'already_cancelled') return succeeded(reason, message ?? 'Already cancelled.', httpStatus);
+  return failed(reason ?? 'provider_error', message ?? 'Electio did not cancel this consignment and gave no reason.', httpStatus);
+}
+
+function bulkEntry(entry: unknown, httpStatus: number): { reference: string; outcome: Outcome | 'unclear' } | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { IsSuccess, Message, Data } = entry as Record<string, unknown>;
-  if (typeof Data !== 'string' || typeof IsSuccess !== 'boolean') return undefined;
-  const message = providerMessage(Message);
-  const reason = message ? reasonFromMessage(message) : undefined;
-  let outcome: Outcome;
-  if (IsSuccess) {
-    outcome = succeeded(reason === 'already_cancelled' ? reason : 'cancelled', message ?? CANCELLED_MESSAGE, httpStatus);
-  } else if (reason === 'already_cancelled') {
-    outcome = succeeded(reason, message ?? 'Already cancelled.', httpStatus);
-  } else {
-    outcome = failed(
-      reason ?? 'provider_error',
-      message ?? 'Electio did not cancel this consignment and gave no reason.',
-      httpStatus,
-    );
-  }
-  return { reference: Data.trim().toUpperCase(), outcome };
+  if (typeof Data !== 'string') return undefined;
+  const success = isSuccess(IsSuccess);
+  return {
+    reference: Data.trim().toUpperCase(),
+    outcome: success === undefined ? 'unclear' : resultOutcome(success, providerMessage(Message), httpStatus),
+  };
+}
+
+/** A single cancel's 2xx: confirmed by no body at all (the documented answer) or by `IsSuccess`. */
+function singleOutcome(answer: HttpAnswer): Outcome {
+  const garbled = garbledOutcome(answer, 'Electio');
+  if (garbled) return garbled;
+  if (answer.text.trim() === '') return succeeded('cancelled', CANCELLED_MESSAGE, answer.status);
+  const body = answer.json;
+  const success = typeof body === 'object' && body !== null ? isSuccess((body as { IsSuccess?: unknown }).IsSuccess) : undefined;
+  if (success === undefined) return unconfirmed(answer, 'Electio');
+  return resultOutcome(success, bodyMessage(body), answer.status);
 }
 
 /** Electio's error messages are the only place that tells these cases apart. */
@@ -141,10 +187,7 @@ function errorOutcome(answer: HttpAnswer, now: number): Outcome {
   return reason === 'already_cancelled' ? succeeded(reason, message, answer.status) : failed(reason, message, answer.status);
 }
 
-/** The provider's `Message` when it sent one; otherwise a plain sentence with the status. */
+/** The provider's message when it sent one; otherwise a plain sentence with the status. */
 function errorMessage(answer: HttpAnswer): string {
-  return (
-    providerMessage((answer.json as { Message?: unknown } | undefined)?.Message) ??
-    `Electio answered HTTP ${answer.status} without an explanation.`
-  );
+  return bodyMessage(answer.json) ?? `Electio answered HTTP ${answer.status} without an explanation.`;
 }

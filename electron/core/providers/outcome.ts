@@ -54,6 +54,19 @@ export function failed(reason: Reason, message: string, httpStatus: number | nul
   return { kind: 'final', state: 'failed', reason, message, httpStatus, apiLinks: null };
 }
 
+/**
+ * The carrier no longer has what an earlier, unanswered request of ours may have removed: perhaps that
+ * request did it, perhaps the reference never existed. Nobody can tell, so it is not a success; the
+ * clerk is asked to check.
+ */
+export function gone(what: string, providerName: string, httpStatus: number | null): Outcome {
+  return failed(
+    'gone',
+    `${providerName} no longer has ${what}. An earlier request of ours that got no answer may have removed it, or it never existed: check it in ${providerName}.`,
+    httpStatus,
+  );
+}
+
 export function pending(message: string, httpStatus: number | null): Outcome {
   return { kind: 'final', state: 'pending', reason: 'queued', message, httpStatus, apiLinks: null };
 }

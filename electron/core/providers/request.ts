@@ -1,7 +1,8 @@
 /**
  * Sending one request and keeping its record, and the answers every provider treats alike:
  * transport failures and busy answers (408, 429 with Retry-After, 5xx) are retried; 401/403 hold
- * the account. Each client adds what only its API says.
+ * the account; an answer that cannot be understood confirms nothing and is asked again; a read-back
+ * that fails settles nothing. Each client adds what only its API says (see docs/providers.md).
  */
 import { MAX_BODY_BYTES, retryAfterMs, type Http, type HttpAnswer, type HttpRequest, type HttpResult } from './http';
 import { failed, holdAccount, type Outcome, type RequestRecord } from './outcome';
@@ -35,21 +36,55 @@ export function transportOutcome(result: Exclude<HttpResult, HttpAnswer>): Outco
 }
 
 /**
- * An answer whose body cannot be trusted: not the JSON it claims to be, or too large to read. Did the
- * cancellation happen or not? Ask again later; a repeated cancel is answered "already cancelled" if
- * it did. Undefined for a trustworthy answer.
+ * An answer that confirms nothing: not the JSON it claims to be, too large to read, an HTML page from
+ * a proxy or a captive portal, or JSON of another shape than the carrier documents. Did the
+ * cancellation happen? Nobody can tell, so it is asked again later (a repeated cancel is answered
+ * "already cancelled" if it did), and after the last attempt the item fails saying so. Never a success.
  */
-export function garbledOutcome(answer: HttpAnswer, providerName: string): Outcome | undefined {
-  if (!answer.malformed && !answer.tooLarge) return undefined;
+export function unconfirmed(answer: HttpAnswer, providerName: string): Outcome {
+  const what = answer.tooLarge
+    ? `an answer too large to read (over ${MAX_BODY_BYTES / 1024 / 1024} MB)`
+    : answer.malformed
+      ? 'a body that is not valid JSON'
+      : /<(!doctype|html|head|body)\b/i.test(answer.text)
+        ? 'a web page (perhaps from a proxy or a Wi-Fi sign-in page), not an answer of its API'
+        : answer.text.trim() === ''
+          ? 'an empty body'
+          : 'a body that does not say whether it was done';
   return {
     kind: 'retry',
     reason: 'provider_error',
-    message: answer.tooLarge
-      ? `${providerName}'s answer (HTTP ${answer.status}) was too large to read (over ${MAX_BODY_BYTES / 1024 / 1024} MB).`
-      : `${providerName} answered HTTP ${answer.status} with a body that is not valid JSON.`,
+    message: `${providerName} answered HTTP ${answer.status} with ${what}: the answer could not be understood, so nothing is confirmed.`,
     httpStatus: answer.status,
     maybeSent: true,
   };
+}
+
+/** `unconfirmed` for a body that cannot be trusted whatever its status; undefined for a readable one. */
+export function garbledOutcome(answer: HttpAnswer, providerName: string): Outcome | undefined {
+  return answer.malformed || answer.tooLarge ? unconfirmed(answer, providerName) : undefined;
+}
+
+/**
+ * What a read-back that settles nothing means: the question stays open, so the item waits and asks
+ * again (its reason is the read's failure); a refused key holds the account as any request would.
+ */
+export function unsettled(refusal: string, read: HttpResult, providerName: string, now: number): Outcome {
+  const because = (outcome: Outcome): Outcome =>
+    outcome.kind === 'account' || outcome.kind === 'offline'
+      ? outcome
+      : {
+          kind: 'retry',
+          reason: outcome.kind === 'retry' ? outcome.reason : 'provider_error',
+          retryAfterMs: outcome.kind === 'retry' ? outcome.retryAfterMs : undefined,
+          message: `${refusal} Reading the shipment back to tell why did not work (${outcome.message.replace(/\.$/, '')}), so it will be asked again.`,
+          httpStatus: outcome.httpStatus,
+        };
+  if (read.kind === 'failure') return because(transportOutcome(read));
+  const message = bodyMessage(read.json) ?? `${providerName} answered HTTP ${read.status} without an explanation.`;
+  return because(
+    garbledOutcome(read, providerName) ?? commonOutcome(read, message, providerName, now) ?? unconfirmed(read, providerName),
+  );
 }
 
 /**
@@ -75,6 +110,39 @@ export function commonOutcome(
     return { kind: 'retry', reason: 'provider_error', message, httpStatus: status, retryAfterMs: after, maybeSent: true };
   }
   return undefined;
+}
+
+/**
+ * The carrier's own words in an error or result body, whichever of its documented shapes it has:
+ * Electio `{Message}` (and an API gateway's `{message}`), Sorted `{message, details}`, Sendcloud v2
+ * `{error:{message}}` or `{status, message}`, v3 `{errors:[{detail}]}` or `{data:{message}}`.
+ */
+export function bodyMessage(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const body = json as {
+    Message?: unknown;
+    message?: unknown;
+    details?: unknown;
+    error?: { message?: unknown } | null;
+    errors?: unknown;
+    data?: { message?: unknown } | null;
+  };
+  const firstError: unknown = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  const text = [
+    body.Message,
+    body.message,
+    body.error?.message,
+    (firstError as { detail?: unknown } | undefined)?.detail,
+    body.data?.message,
+  ].find((value) => typeof value === 'string' && value.trim() !== '') as string | undefined;
+  if (text === undefined) return undefined;
+  const details = Array.isArray(body.details)
+    ? body.details.flatMap((detail: unknown) => {
+        const message = (detail as { message?: unknown } | null)?.message;
+        return typeof message === 'string' && message.trim() ? [message.trim()] : [];
+      })
+    : [];
+  return providerMessage(details.length ? `${text.trim()} (${details.join('; ')})` : text);
 }
 
 /** At most this much of a provider's message is kept: a few sentences, never a whole page. */

@@ -1,14 +1,26 @@
 /**
  * Sendcloud. `cancel` is the seed's integration delete, `POST {base}/api/v2/integrations/{id}/
  * shipments/delete`, which removes a shop shipment and never cancels a label (its success reason is
- * `removed`). `cancel-label` cancels a label: a parcel id through v2 `POST /api/v2/parcels/{id}/cancel`,
- * a shipment id through v3 `POST /api/v3/shipments/{id}/cancel`; a 202 is a queued cancellation.
+ * `removed`; only its documented 204 confirms it). `cancel-label` cancels a label: a parcel id through
+ * v2 `POST /api/v2/parcels/{id}/cancel`, a shipment id through v3 `POST /api/v3/shipments/{id}/cancel`;
+ * the body's `status` confirms it (`cancelled`, or `queued`: pending). A v2 400 or a v3 409 can mean
+ * "already cancelled" or "too late" alike, so the label is read back, and a failed read settles nothing.
  * Auth: HTTP Basic (public and secret key) or OAuth2 client credentials.
  */
 import type { ProviderClient, SendItem } from './client';
-import type { Http, HttpAnswer } from './http';
-import { failed, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
+import type { Http, HttpAnswer, HttpResult } from './http';
+import { failed, gone, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
+import {
+  bodyMessage,
+  commonOutcome,
+  garbledOutcome,
+  segment,
+  send,
+  transportOutcome,
+  unconfirmed,
+  unsendable,
+  unsettled,
+} from './request';
 import type { SendcloudAuth } from './sendcloud-auth';
 
 export interface SendcloudOptions {
@@ -26,7 +38,7 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   const { http, baseUrl, auth, now } = options;
 
   /** Sends with the account's authorization; on a 401 with a token, refreshes it once and tries again. */
-  async function authorized(path: string, body: string | undefined, records: RequestRecord[]) {
+  async function authorized(method: 'GET' | 'POST', path: string, body: string | undefined, records: RequestRecord[]) {
     for (let tries = 0; ; tries++) {
       const header = await auth.header(records);
       if (header.kind === 'refused') return { refused: header.message, result: null };
@@ -34,7 +46,7 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
       const sent = await send(
         http,
         {
-          method: 'POST',
+          method,
           url: `${baseUrl}${path}`,
           headers: {
             authorization: header.value,
@@ -43,7 +55,7 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
           },
           ...(body ? { body } : {}),
         },
-        `POST ${path}`,
+        `${method} ${path}`,
         now,
       );
       records.push(sent.record);
@@ -67,14 +79,17 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
       item.externalOrderId !== null && item.externalShipmentId !== null
         ? { external_order_id: item.externalOrderId, external_shipment_id: item.externalShipmentId }
         : { shipment_uuid: item.reference };
-    const sent = await authorized(path, JSON.stringify(body), records);
+    const sent = await authorized('POST', path, JSON.stringify(body), records);
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
     const garbled = garbledOutcome(result, 'Sendcloud');
     if (garbled) return garbled;
-    if (result.status >= 200 && result.status < 300) return succeeded('removed', REMOVED, result.status);
-    const message = v2Message(result);
+    if (result.status >= 200 && result.status < 300) {
+      // Documented: 204 No Content. A body here (a proxy's page, an error) confirms nothing.
+      return result.text.trim() === '' ? succeeded('removed', REMOVED, result.status) : unconfirmed(result, 'Sendcloud');
+    }
+    const message = messageOf(result);
     const common = commonOutcome(result, message, 'Sendcloud', now());
     if (common) return common;
     if (result.status === 404 && /integration/i.test(message)) {
@@ -84,8 +99,8 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
       );
     }
     if (result.status === 404) {
-      // A re-sent delete that finds nothing: the earlier attempt removed it.
-      if (item.maybeSent) return succeeded('removed', `${REMOVED} It was already gone when the request was sent again.`, 404);
+      // An earlier delete that got no answer may have removed it, or it never existed.
+      if (item.maybeSent) return gone(`shipment ${describe(item)} in the shop integration`, 'Sendcloud', 404);
       return failed('not_found', message, 404);
     }
     return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', message, result.status);
@@ -95,26 +110,39 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     const refused = unsendable(item.reference, 'Sendcloud');
     if (refused) return refused;
     const byParcel = /^\d+$/.test(item.reference);
-    const path = byParcel
-      ? `/api/v2/parcels/${segment(item.reference)}/cancel`
-      : `/api/v3/shipments/${segment(item.reference)}/cancel`;
-    const sent = await authorized(path, undefined, records);
+    const path = byParcel ? `/api/v2/parcels/${segment(item.reference)}` : `/api/v3/shipments/${segment(item.reference)}`;
+    const sent = await authorized('POST', `${path}/cancel`, undefined, records);
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
     const garbled = garbledOutcome(result, 'Sendcloud');
     if (garbled) return garbled;
-    const message = byParcel ? v2Message(result) : v3Message(result);
-    if (result.status === 202) return pending(message, 202);
-    if (result.status >= 200 && result.status < 300) return succeeded('cancelled', message, result.status);
-    if (result.status === 410) return succeeded('deleted', message, 410);
+    const message = messageOf(result);
+    const status = statusWord(result, byParcel);
+    if (result.status >= 200 && result.status < 300) {
+      if (status === 'cancelled') return succeeded('cancelled', message, result.status);
+      if (status === 'queued') return pending(message, result.status);
+      return unconfirmed(result, 'Sendcloud');
+    }
+    // v2: an unannounced parcel was removed rather than cancelled; nothing will ship.
+    if (result.status === 410 && byParcel) {
+      return status === 'deleted' ? succeeded('deleted', message, 410) : unconfirmed(result, 'Sendcloud');
+    }
     const common = commonOutcome(result, message, 'Sendcloud', now());
     if (common) return common;
-    // "This shipment is already being cancelled.": the cancellation is under way, not refused.
-    if ((result.status === 400 || result.status === 409) && /already being cancell?ed/i.test(message))
-      return pending(message, result.status);
     if (result.status === 404) return failed('not_found', message, 404);
-    return failed(result.status === 400 ? 'too_late' : 'provider_error', message, result.status);
+    // "Already being cancelled" (under way) and "already cancelled", "delivered" or "too old" (refused) alike.
+    if ((byParcel && result.status === 400) || (!byParcel && result.status === 409)) {
+      const read = await authorized('GET', path, undefined, records);
+      if (read.refused !== undefined) return holdAccount(read.refused, null);
+      const label = labelState(read.result, byParcel);
+      if (!label) return unsettled(message, read.result, 'Sendcloud', now());
+      if (label.state === 'cancelled')
+        return succeeded('already_cancelled', `Already cancelled: ${label.message}`, result.status);
+      if (label.state === 'cancelling') return pending(`The cancellation is under way: ${label.message}`, result.status);
+      return failed('too_late', `${message} (the label is "${label.message}")`, result.status);
+    }
+    return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', message, result.status);
   }
 
   return {
@@ -131,19 +159,65 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   };
 }
 
-/** v2 bodies: `{error:{code,request,message}}` or `{status,message}`. */
-function v2Message(answer: HttpAnswer): string {
-  const body = answer.json as { error?: { message?: unknown }; message?: unknown } | undefined;
-  return (
-    providerMessage(body?.error?.message ?? body?.message) ?? `Sendcloud answered HTTP ${answer.status} without an explanation.`
-  );
+/** What an item names at Sendcloud, for messages: its shipment uuid or its shop's order and shipment ids. */
+function describe(item: SendItem): string {
+  return item.externalOrderId !== null && item.externalShipmentId !== null
+    ? `${item.externalOrderId}/${item.externalShipmentId}`
+    : item.reference;
 }
 
-/** v3 bodies: `{data:{status,message}}` or `{errors:[{status,code,detail}]}`. */
-function v3Message(answer: HttpAnswer): string {
-  const body = answer.json as { data?: { message?: unknown }; errors?: { detail?: unknown }[] } | undefined;
-  return (
-    providerMessage(body?.data?.message ?? body?.errors?.[0]?.detail) ??
-    `Sendcloud answered HTTP ${answer.status} without an explanation.`
+function messageOf(answer: HttpAnswer): string {
+  return bodyMessage(answer.json) ?? `Sendcloud answered HTTP ${answer.status} without an explanation.`;
+}
+
+/** The label-cancel body's `status` word: v2 `{status, message}`, v3 `{data: {status, message}}`. */
+function statusWord(answer: HttpAnswer, byParcel: boolean): string | undefined {
+  const body = answer.json as { status?: unknown; data?: { status?: unknown } | null } | undefined;
+  const value = byParcel ? body?.status : body?.data?.status;
+  return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+}
+
+/** v2 parcel status ids (Sendcloud's parcel statuses): the label is cancelled, or its cancellation is under way. */
+const PARCEL_CANCELLED = new Set([2000]);
+const PARCEL_CANCELLING = new Set([1999, 2001]);
+/** v3 parcel status codes, likewise. */
+const SHIPMENT_CANCELLED = /^CANCELL?ED$/;
+const SHIPMENT_CANCELLING = /^(CANCELL?ATION_REQUESTED|BEING_CANCELL?ED|SUBMITTING_CANCELL?ATION)/;
+
+interface LabelState {
+  state: 'cancelled' | 'cancelling' | 'other';
+  message: string;
+}
+
+/**
+ * A label read back: v2 `GET /api/v2/parcels/{id}` → `{parcel: {status: {id, message}}}`; v3
+ * `GET /api/v3/shipments/{id}` → `{data: {parcels: [{status: {code, message}}]}}` (every parcel of a
+ * multicollo shipment must be cancelled). Undefined when the read is not such an answer.
+ */
+function labelState(result: HttpResult, byParcel: boolean): LabelState | undefined {
+  if (result.kind !== 'answer' || result.status !== 200 || result.malformed) return undefined;
+  if (byParcel) {
+    const status = (result.json as { parcel?: { status?: { id?: unknown; message?: unknown } | null } | null } | undefined)
+      ?.parcel?.status;
+    if (typeof status?.id !== 'number') return undefined;
+    const message = typeof status.message === 'string' && status.message.trim() ? status.message.trim() : `status ${status.id}`;
+    const state = PARCEL_CANCELLED.has(status.id) ? 'cancelled' : PARCEL_CANCELLING.has(status.id) ? 'cancelling' : 'other';
+    return { state, message };
+  }
+  const parcels = (result.json as { data?: { parcels?: unknown } | null } | undefined)?.data?.parcels;
+  if (!Array.isArray(parcels) || parcels.length === 0) return undefined;
+  const statuses = parcels.map(
+    (parcel: unknown) => (parcel as { status?: { code?: unknown; message?: unknown } | null } | null)?.status,
   );
+  if (!statuses.every((status) => typeof status?.code === 'string')) return undefined;
+  const codes = statuses.map((status) => String(status?.code).toUpperCase());
+  const message = statuses
+    .map((status, n) => (typeof status?.message === 'string' && status.message.trim() ? status.message.trim() : codes[n]))
+    .join(', ');
+  const state = codes.every((code) => SHIPMENT_CANCELLED.test(code))
+    ? 'cancelled'
+    : codes.every((code) => SHIPMENT_CANCELLED.test(code) || SHIPMENT_CANCELLING.test(code))
+      ? 'cancelling'
+      : 'other';
+  return { state, message };
 }

@@ -1,14 +1,25 @@
 /**
  * Sorted PRO v2: `PUT {base}/shipments/{ref}/cancel`, and for the cancel-and-delete action a
  * `DELETE {base}/shipments/{ref}` once the cancel is done (a retry repeats only the step that
- * failed). An ambiguous 409 is settled by reading the shipment back. See
+ * failed). A cancel is confirmed only by an answer naming the shipment (as the seed shows); a 409 or
+ * 304 is settled by reading the shipment back, and a read that fails settles nothing. See
  * seeds/sorted-pro-v2-cancelling-shipments.md and PROVIDERS.md (429 means "rule conflict").
  */
 import type { ApiLink } from '../../../shared/domain';
 import type { ProviderClient, SendItem } from './client';
 import type { Http, HttpAnswer } from './http';
-import { failed, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
-import { commonOutcome, garbledOutcome, providerMessage, segment, send, transportOutcome, unsendable } from './request';
+import { failed, gone, pending, retry, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
+import {
+  bodyMessage,
+  commonOutcome,
+  garbledOutcome,
+  segment,
+  send,
+  transportOutcome,
+  unconfirmed,
+  unsendable,
+  unsettled,
+} from './request';
 
 export interface SortedProOptions {
   http: Http;
@@ -17,6 +28,8 @@ export interface SortedProOptions {
   now: () => number;
 }
 
+const NAME = 'Sorted PRO';
+
 export function sortedProClient(options: SortedProOptions): ProviderClient {
   const { http, baseUrl, apiKey, now } = options;
   const headers = { 'x-api-key': apiKey, 'x-api-version': '1.1', accept: 'application/json' };
@@ -24,71 +37,93 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   const request = (method: 'PUT' | 'DELETE' | 'GET', path: string) =>
     send(http, { method, url: `${baseUrl}${path}`, headers }, `${method} ${path}`, now);
 
-  /** Settles a 409 ("not in a valid state to be cancelled"): a re-send after a crash finds it cancelled. */
-  async function readBack(reference: string, conflict: Outcome, records: RequestRecord[]): Promise<Outcome> {
+  /**
+   * Settles a refusal that can mean "already cancelled" (a re-send after a crash) or "too late" by
+   * reading the shipment's `state`; `refused` is what the shipment's state, if not cancelled, means.
+   */
+  async function readBack(reference: string, refusal: string, refused: Outcome, records: RequestRecord[]): Promise<Outcome> {
     const { result, record } = await request('GET', `/shipments/${segment(reference)}`);
     records.push(record);
     const state =
-      result.kind === 'answer' && result.status === 200 ? (result.json as { state?: unknown } | undefined)?.state : undefined;
-    if (typeof state === 'string' && state.toLowerCase() === 'cancelled') {
-      return succeeded('already_cancelled', `Shipment ${reference} was already cancelled.`, 200);
+      result.kind === 'answer' && result.status === 200 && !result.malformed && names(result, reference)
+        ? (result.json as { state?: unknown }).state
+        : undefined;
+    if (typeof state !== 'string' || state.trim() === '') return unsettled(refusal, result, NAME, now());
+    if (state.toLowerCase() === 'cancelled') {
+      return succeeded('already_cancelled', `Shipment ${reference} was already cancelled.`, refused.httpStatus);
     }
-    return conflict;
+    return { ...refused, message: `${refused.message} (its state is "${state}")` };
   }
 
   async function cancelStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
     const { result, record } = await request('PUT', `/shipments/${segment(item.reference)}/cancel`);
     records.push(record);
     if (result.kind === 'failure') return transportOutcome(result);
-    const garbled = garbledOutcome(result, 'Sorted PRO');
+    const garbled = garbledOutcome(result, NAME);
     if (garbled) return garbled;
-    const message = bodyMessage(result);
-    if (result.status === 202)
-      return pending(message ?? `Sorted accepted the cancellation of ${item.reference} and will finish it later.`, 202);
+    const message = bodyMessage(result.json);
     if (result.status >= 200 && result.status < 300) {
-      return succeeded('cancelled', message ?? `Shipment ${item.reference} has been cancelled`, result.status, links(result));
+      if (!names(result, item.reference)) return unconfirmed(result, NAME);
+      if (result.status === 202)
+        return pending(message ?? `Sorted accepted the cancellation of ${item.reference} and will finish it later.`, 202);
+      return succeeded(
+        'cancelled',
+        message ?? `Sorted confirmed the cancellation of ${item.reference}.`,
+        result.status,
+        links(result),
+      );
     }
-    if (result.status === 304)
-      return succeeded('already_cancelled', `No change was made: shipment ${item.reference} was already cancelled.`, 304);
     const explained = message ?? `Sorted answered HTTP ${result.status} without an explanation.`;
-    const common = commonOutcome(result, explained, 'Sorted PRO', now(), true);
+    if (result.status === 304) {
+      const noChange = `Sorted made no change to shipment ${item.reference} (HTTP 304).`;
+      return readBack(item.reference, noChange, failed('provider_error', noChange, 304), records);
+    }
+    const common = commonOutcome(result, explained, NAME, now(), true);
     if (common) return common;
-    if (result.status === 409) return readBack(item.reference, failed('too_late', explained, 409), records);
+    if (result.status === 409) return readBack(item.reference, explained, failed('too_late', explained, 409), records);
     if (result.status === 404) {
-      // After a crash the earlier attempt may have cancelled and deleted it.
-      if (item.maybeSent && item.action === 'cancel-and-delete')
-        return succeeded('deleted', `Shipment ${item.reference} is already gone (deleted).`, 404);
+      // "Still being processed": the shipment exists but cannot be acted on yet.
+      if (code(result) === 'processing') return retry('provider_error', explained, 404);
+      // An earlier cancel-and-delete may have deleted it; a cancel alone never removes a shipment.
+      if (item.maybeSent && item.action === 'cancel-and-delete') return gone(`shipment ${item.reference}`, NAME, 404);
       return failed('not_found', explained, 404);
     }
     if (result.status === 429) return failed('provider_error', `Rule conflict: ${explained}`, 429);
     return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', explained, result.status);
   }
 
+  /** The delete of a shipment whose cancel is confirmed: every outcome keeps that step done. */
   async function deleteStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
     const { result, record } = await request('DELETE', `/shipments/${segment(item.reference)}`);
     records.push(record);
-    const cancelledButNot = (outcome: Outcome): Outcome => ({
-      ...outcome,
-      step: 'cancelled',
-      message: `Cancelled, but not deleted yet: ${outcome.message}`,
-    });
-    if (result.kind === 'failure') return cancelledButNot(transportOutcome(result));
-    const garbled = garbledOutcome(result, 'Sorted PRO');
-    if (garbled) return cancelledButNot(garbled);
-    const message = bodyMessage(result);
+    const outcome = await deleteOutcome(item, result);
+    return { ...outcome, step: 'cancelled' };
+  }
+
+  function deleteOutcome(item: SendItem, result: Awaited<ReturnType<typeof request>>['result']): Outcome {
+    const notYet = (outcome: Outcome): Outcome => ({ ...outcome, message: `Cancelled, but not deleted yet: ${outcome.message}` });
+    if (result.kind === 'failure') return notYet(transportOutcome(result));
+    const garbled = garbledOutcome(result, NAME);
+    if (garbled) return notYet(garbled);
+    const message = bodyMessage(result.json);
     if (result.status >= 200 && result.status < 300) {
-      return { ...succeeded('deleted', `Cancelled and deleted. ${message ?? ''}`.trim(), result.status), step: 'cancelled' };
+      const documented = names(result, item.reference) || (result.status === 204 && result.text.trim() === '');
+      if (!documented) return notYet(unconfirmed(result, NAME));
+      if (result.status === 202) {
+        return pending(`Cancelled; Sorted accepted the delete and will finish it later. ${message ?? ''}`.trim(), 202);
+      }
+      return succeeded('deleted', `Cancelled and deleted. ${message ?? ''}`.trim(), result.status);
     }
-    // A re-sent delete that finds nothing: the earlier one did it.
-    if (result.status === 404)
-      return { ...succeeded('deleted', 'Cancelled and deleted (it was already gone).', 404), step: 'cancelled' };
+    if (result.status === 404) {
+      const outcome = gone(`shipment ${item.reference}`, NAME, 404);
+      return { ...outcome, message: `Cancelled. ${outcome.message}` };
+    }
     const explained = message ?? `Sorted answered HTTP ${result.status} without an explanation.`;
-    const common = commonOutcome(result, explained, 'Sorted PRO', now(), true);
-    return cancelledButNot(common ?? failed('provider_error', explained, result.status));
+    return notYet(commonOutcome(result, explained, NAME, now(), true) ?? failed('provider_error', explained, result.status));
   }
 
   async function cancelOne(item: SendItem): Promise<Answer> {
-    const refused = unsendable(item.reference, 'Sorted PRO');
+    const refused = unsendable(item.reference, NAME);
     if (refused) return { outcome: refused, requests: [] };
     const requests: RequestRecord[] = [];
     let outcome: Outcome;
@@ -96,7 +131,7 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
       outcome = await deleteStep(item, requests);
     } else {
       outcome = await cancelStep(item, requests);
-      const cancelled = outcome.kind === 'final' && outcome.state === 'succeeded' && outcome.reason !== 'deleted';
+      const cancelled = outcome.kind === 'final' && outcome.state === 'succeeded';
       if (item.action === 'cancel-and-delete' && cancelled) outcome = await deleteStep(item, requests);
     }
     return { outcome, requests };
@@ -111,20 +146,16 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   };
 }
 
-/** Sorted's `message`, with its `details` when it gave any. */
-function bodyMessage(answer: HttpAnswer): string | undefined {
-  const body = answer.json as { message?: unknown; details?: unknown } | undefined;
-  if (!body || typeof body.message !== 'string' || !body.message.trim()) return undefined;
-  const details = Array.isArray(body.details)
-    ? body.details
-        .map((d: unknown) =>
-          d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string'
-            ? (d as { message: string }).message
-            : '',
-        )
-        .filter(Boolean)
-    : [];
-  return providerMessage(details.length ? `${body.message.trim()} (${details.join('; ')})` : body.message);
+/** Does the answer name this shipment, as Sorted's confirmations do (`reference`)? */
+function names(answer: HttpAnswer, reference: string): boolean {
+  const named = (answer.json as { reference?: unknown } | undefined)?.reference;
+  return typeof named === 'string' && named.trim().toLowerCase() === reference.toLowerCase();
+}
+
+/** Sorted's error `code`, e.g. `processing`. */
+function code(answer: HttpAnswer): string | undefined {
+  const value = (answer.json as { code?: unknown } | undefined)?.code;
+  return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
 }
 
 function links(answer: HttpAnswer): ApiLink[] | null {
