@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { deleteBatch, findReference, listBatches } from '../../electron/core/history';
-import { createBatch, recordResults } from '../../electron/core/queue/store';
+import { claimItems, createBatch, recordResults } from '../../electron/core/queue/store';
 import { exportFile, listResults } from '../../electron/core/results';
 import { tempDir } from '../support/fixtures';
 
@@ -47,18 +47,15 @@ function batch(refs: { reference: string; provider?: 'electio' | 'sorted-pro' }[
 }
 
 function settle(batchId: string, outcomes: Record<string, ['succeeded' | 'failed', string, string]>, at: number) {
-  const ids = db
-    .prepare('SELECT id, reference FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?)')
-    .all(batchId) as {
-    id: number;
-    reference: string;
-  }[];
+  // A result is written only under the item's claim, as the runner writes it.
+  const claims = claimItems(db, { batchId, owner: 'test', limit: 1_000, now: at, leaseMs: 1_000, excludeAccounts: [] });
   recordResults(
     db,
-    ids.map(({ id, reference }) => {
+    claims.map(({ id, claim, reference }) => {
       const [state, reason, message] = outcomes[reference] ?? ['succeeded', 'cancelled', 'Cancelled.'];
       return {
         itemId: id,
+        claim,
         state,
         reason: reason as 'cancelled',
         message,

@@ -1,13 +1,27 @@
 /**
  * claimItems on a real SQLite file: claims come in import order under a lease, name the item's
- * account by its public id, skip excluded accounts, and take nothing from a paused batch.
+ * account by its public id, skip excluded accounts, and take nothing from a paused batch; a claim
+ * taken back is fenced off: its old number writes, releases and renews nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../electron/core/db/open';
-import { claimItems, createBatch, nextDueAt, setPaused, type ClaimRequest } from '../../electron/core/queue/store';
+import {
+  claimItems,
+  createBatch,
+  LATE_OUTCOME,
+  nextDueAt,
+  recordResults,
+  releaseAbandonedClaims,
+  releaseClaims,
+  renewClaims,
+  setPaused,
+  type ClaimedItem,
+  type ClaimRequest,
+  type ItemUpdate,
+} from '../../electron/core/queue/store';
 
 let dir: string;
 let db: Db;
@@ -73,5 +87,42 @@ describe('claimItems', () => {
 
   it('claims nothing for a batch that does not exist', () => {
     expect(claimItems(db, { ...request(), batchId: 'no-such-batch' })).toEqual([]);
+  });
+});
+
+describe('fenced claims', () => {
+  it('a claim taken back and claimed anew cannot be written, released or renewed under its old number', () => {
+    const [old] = claimItems(db, { ...request(), limit: 1 });
+    if (!old) throw new Error('nothing claimed');
+    expect(releaseAbandonedClaims(db, 5_000, () => true)).toBe(1);
+    const [current] = claimItems(db, { ...request(), owner: 'second', now: 5_000, limit: 1 });
+    expect(current?.id).toBe(old.id);
+    expect(current?.claim).toBeGreaterThan(old.claim);
+
+    const item = () => db.prepare('SELECT state, claimed_by, lease_until, message FROM items WHERE id = ?').get(old.id);
+    const before = item();
+    releaseClaims(db, [old]);
+    expect(renewClaims(db, [old], 9_000)).toEqual(new Set());
+    const sent = { startedAt: 1, durationMs: 1, endpoint: 'PUT /x', httpStatus: 200, message: '' };
+    const late: ItemUpdate = {
+      itemId: old.id,
+      claim: old.claim,
+      state: 'succeeded',
+      reason: 'cancelled',
+      message: 'late',
+      httpStatus: 200,
+      apiLinks: null,
+      nextAttemptAt: 0,
+      completedAt: 9,
+      attempt: { requests: [sent], outcome: 'succeeded', reason: 'cancelled' },
+    };
+    recordResults(db, [late]);
+    expect(item()).toEqual(before);
+    expect(db.prepare('SELECT outcome FROM attempts WHERE item_id = ?').pluck().all(old.id)).toEqual([LATE_OUTCOME]);
+
+    // The current holder still renews and writes.
+    expect(renewClaims(db, [current as ClaimedItem], 9_000)).toEqual(new Set([old.id]));
+    recordResults(db, [{ ...late, claim: (current as ClaimedItem).claim, message: 'mine' }]);
+    expect(item()).toEqual({ state: 'succeeded', claimed_by: null, lease_until: null, message: 'mine' });
   });
 });

@@ -5,6 +5,8 @@
  * Retry-After holds the whole account); an offline account waits without spending attempts and
  * probes with backoff; an account whose key is missing or refused is held, its items left queued,
  * and reported for the clerk. A paused batch stops claiming and lets its requests in flight finish.
+ * Claims are fenced: after a pause longer than a heartbeat (a stopped process, a machine asleep) a
+ * claim is checked before it is sent, and a result is kept only under the item's current claim.
  */
 import type { StateCounts } from '../../../shared/domain';
 import { getAccount, ratePerMinute, type Account } from '../accounts';
@@ -16,7 +18,16 @@ import { createClient, type ProviderClient } from '../providers/client';
 import { createHttp, type Transport } from '../providers/http';
 import type { Answer } from '../providers/outcome';
 import { accountPace, type Pace } from './pace';
-import { batchCounts, claimItems, isPaused, nextDueAt, releaseClaims, type ClaimedItem, type ItemUpdate } from './store';
+import {
+  batchCounts,
+  claimItems,
+  isPaused,
+  nextDueAt,
+  releaseClaims,
+  renewClaims,
+  type ClaimedItem,
+  type ItemUpdate,
+} from './store';
 import { resultWriter } from './writer';
 
 export interface OfflineAccount {
@@ -59,6 +70,11 @@ export interface RunOptions {
   timeoutMs: number;
   /** A claim's lease; longer than any request's deadline so a live claim never expires. */
   leaseMs: number;
+  /**
+   * A claim not checked for this long is checked (and its lease renewed) before it is sent: the
+   * process may have been stopped past its lease, and another runner may have taken the item over.
+   */
+  heartbeatMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
   retryAfterCapMs: number;
@@ -77,6 +93,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   timeoutMs: 30_000,
   // Long enough for a block of claims waiting for a slow account's pace; a dead claimer is found by its pid.
   leaseMs: 15 * 60_000,
+  heartbeatMs: 60_000,
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   retryAfterCapMs: 10 * 60_000,
@@ -108,6 +125,11 @@ interface Sender {
   pace: Pace;
 }
 
+/** A claim in this runner's hands, and when (by `now()`) it was last known to be still its own. */
+interface Claim extends ClaimedItem {
+  checkedAt: number;
+}
+
 interface Offline extends OfflineAccount {
   probeAt: number;
   backoffMs: number;
@@ -126,7 +148,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   let slotFreed: (() => void) | null = null;
   /** What made a request fail (the database refused a write): the run stops with the first one. */
   const failures: unknown[] = [];
-  let buffer: ClaimedItem[] = [];
+  let buffer: Claim[] = [];
   let paused = false;
   let interrupt: (() => void) | null = null;
 
@@ -161,12 +183,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const giveBack = (accountId: string) => {
     const mine = buffer.filter((item) => item.accountId === accountId);
     buffer = buffer.filter((item) => item.accountId !== accountId);
-    if (mine.length)
-      releaseClaims(
-        db,
-        mine.map((item) => item.id),
-        owner,
-      );
+    if (mine.length) releaseClaims(db, mine);
   };
 
   const hold = (accountId: string, accountName: string, message: string) => {
@@ -240,28 +257,35 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 8));
   // A claim is a disk sync of its own: it goes with the results waiting to be written.
   const refill = () => {
-    buffer.push(
-      ...writer.writeWith(() =>
-        claimItems(db, {
-          batchId,
-          owner,
-          limit: blockSize,
-          now: now(),
-          leaseMs: options.leaseMs,
-          excludeAccounts: excluded(),
-        }),
-      ),
+    const at = now();
+    const claimed = writer.writeWith(() =>
+      claimItems(db, { batchId, owner, limit: blockSize, now: at, leaseMs: options.leaseMs, excludeAccounts: excluded() }),
     );
+    for (const item of claimed) buffer.push({ ...item, checkedAt: at });
+  };
+
+  /**
+   * The claims of this chunk that are still this runner's, when one of them has not been checked for
+   * a heartbeat: the buffer's claims are checked in the same write, and all that are held get a new lease.
+   */
+  const stillMine = (chunk: Claim[]): Claim[] => {
+    const at = now();
+    if (chunk.every((item) => at - item.checkedAt <= options.heartbeatMs)) return chunk;
+    const claims = [...chunk, ...buffer];
+    const mine = writer.writeWith(() => renewClaims(db, claims, at + options.leaseMs));
+    for (const item of claims) item.checkedAt = at;
+    buffer = buffer.filter((item) => mine.has(item.id));
+    return chunk.filter((item) => mine.has(item.id));
   };
 
   /** The next request's items: same account, up to the chunk size where the provider takes lists, in import order. */
-  const nextChunk = (): ClaimedItem[] => {
+  const nextChunk = (): Claim[] => {
     const first = buffer[0];
     if (!first) return [];
-    if (!PROVIDERS[first.provider].bulk) return [buffer.shift() as ClaimedItem];
+    if (!PROVIDERS[first.provider].bulk) return [buffer.shift() as Claim];
     const limit = options.chunkSize;
-    const chunk: ClaimedItem[] = [];
-    const rest: ClaimedItem[] = [];
+    const chunk: Claim[] = [];
+    const rest: Claim[] = [];
     for (const item of buffer) {
       if (chunk.length < limit && item.accountId === first.accountId) chunk.push(item);
       else rest.push(item);
@@ -270,31 +294,25 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     return chunk;
   };
 
-  const send = async (chunk: ClaimedItem[]) => {
-    const first = chunk[0];
+  const send = async (claimed: Claim[]) => {
+    const first = claimed[0];
     if (!first) return;
     let sender: Sender;
     try {
       sender = await senderFor(first.accountId);
     } catch (error) {
       const account = getAccount(db, first.accountId);
-      releaseClaims(
-        db,
-        chunk.map((item) => item.id),
-        owner,
-      );
+      releaseClaims(db, claimed);
       hold(first.accountId, account?.name ?? first.accountId, describeError(error));
       return;
     }
     await sender.pace.take();
     if (signal?.aborted || held.has(sender.account.id)) {
-      releaseClaims(
-        db,
-        chunk.map((item) => item.id),
-        owner,
-      );
+      releaseClaims(db, claimed);
       return;
     }
+    const chunk = stillMine(claimed);
+    if (chunk.length === 0) return;
     let answers: Map<number, Answer>;
     try {
       answers = await sender.client.cancel(chunk);
@@ -381,12 +399,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     unsubscribe?.();
     await Promise.allSettled(inFlight);
     try {
-      if (buffer.length)
-        releaseClaims(
-          db,
-          buffer.map((item) => item.id),
-          owner,
-        );
+      if (buffer.length) releaseClaims(db, buffer);
     } catch {
       // The database refuses writes (disk full): these claims are released when the app next starts.
     }
@@ -402,6 +415,7 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
     // Nothing reached the provider: the item waits for the connection and spends no attempt.
     return {
       itemId: item.id,
+      claim: item.claim,
       state: 'queued',
       reason: 'network',
       message: outcome.message,
@@ -418,7 +432,14 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: nu
     outcome: outcome.kind === 'final' ? outcome.state : outcome.kind,
     reason: outcome.kind === 'account' ? null : outcome.reason,
   };
-  const base = { itemId: item.id, message: outcome.message, httpStatus: outcome.httpStatus, attempt, step: outcome.step };
+  const base = {
+    itemId: item.id,
+    claim: item.claim,
+    message: outcome.message,
+    httpStatus: outcome.httpStatus,
+    attempt,
+    step: outcome.step,
+  };
   if (outcome.kind === 'final') {
     return {
       ...base,

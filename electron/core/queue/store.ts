@@ -1,7 +1,8 @@
 /**
  * The queue's persistence: batches and their items in SQLite. Items are written before anything
- * is sent; a claim marks items in flight under a lease and the claimer's name; a result is what
- * takes an item out of the queue. Every write here is one transaction for many items.
+ * is sent; a claim marks items in flight under a lease, the claimer's name and a new claim number;
+ * a result, written only under the item's current claim, is what takes an item out of the queue.
+ * Every write here is one transaction for many items.
  */
 import { randomUUID } from 'node:crypto';
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
@@ -102,7 +103,12 @@ export interface ClaimedItem {
   step: string | null;
   /** An earlier request for it may have reached the provider (a crash, a timeout). */
   maybeSent: boolean;
+  /** This claim's number: only while the item is still in flight under it may its holder write or release it. */
+  claim: number;
 }
+
+/** What names one claim of one item. */
+export type ClaimToken = Pick<ClaimedItem, 'id' | 'claim'>;
 
 export interface ClaimRequest {
   batchId: string;
@@ -119,7 +125,7 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
   const excluded = JSON.stringify(request.excludeAccounts);
   const rows = preparedOnce(
     db,
-    `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?
+    `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?, claim = claim + 1
        WHERE id IN (
          SELECT id FROM items
          WHERE batch_key = (SELECT key FROM batches WHERE id = ? AND paused = 0) AND state = 'queued' AND next_attempt_at <= ?
@@ -127,7 +133,7 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
          ORDER BY seq LIMIT ?)
        RETURNING id, seq, reference, provider, (SELECT id FROM accounts WHERE key = account_key) AS accountId, action,
          attempts - round_start AS attempts,
-         external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent`,
+         external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent, claim`,
   ).all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
     ClaimedItem,
     'maybeSent'
@@ -135,21 +141,36 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
   return rows.map((row) => ({ ...row, maybeSent: row.maybeSent === 1 })).sort((a, b) => a.seq - b.seq);
 }
 
-/** Puts claimed items that were never sent back in the queue, as they were. */
-export function releaseClaims(db: Db, itemIds: readonly number[], owner: string): void {
+/** Puts claimed items that were never sent back in the queue, as they were; a claim taken over since is left alone. */
+export function releaseClaims(db: Db, claims: readonly ClaimToken[]): void {
   const release = preparedOnce(
     db,
-    `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE id = ? AND state = 'in_flight' AND claimed_by = ?`,
+    `UPDATE items SET state = 'queued', lease_until = NULL, claimed_by = NULL WHERE id = ? AND claim = ? AND state = 'in_flight'`,
   );
   db.transaction(() => {
-    for (const id of itemIds) release.run(id, owner);
+    for (const { id, claim } of claims) release.run(id, claim);
   }).immediate();
+}
+
+/**
+ * A claimer back from a long pause (a stopped process, a machine asleep) asks which of its claims it
+ * still holds before sending: those get a new lease; the others were taken back, and are not its to send.
+ */
+export function renewClaims(db: Db, claims: readonly ClaimToken[], leaseUntil: number): Set<number> {
+  const renew = preparedOnce(db, `UPDATE items SET lease_until = ? WHERE id = ? AND claim = ? AND state = 'in_flight'`);
+  const held = new Set<number>();
+  db.transaction(() => {
+    for (const { id, claim } of claims) if (renew.run(leaseUntil, id, claim).changes > 0) held.add(id);
+  }).immediate();
+  return held;
 }
 
 /**
  * Claims whose lease ran out, or whose claimer's process is gone, belong to nobody: their items go
  * back to the queue at once, marked as maybe sent, since a request may have reached the provider
- * before its claimer died. `isAlive` answers for a claimer name (see claimer.ts).
+ * before its claimer died. `isAlive` answers for a claimer name (see claimer.ts). Their claim numbers
+ * end here: the next claim numbers the item anew, so a claimer that was only stopped, not dead,
+ * finds on waking that it holds nothing (see renewClaims and recordResults).
  */
 export function releaseAbandonedClaims(db: Db, now: number, isAlive: (claimer: string) => boolean): number {
   const release = db.prepare(
@@ -213,6 +234,8 @@ export interface AttemptRecord {
 
 export interface ItemUpdate {
   itemId: number;
+  /** The claim the request was sent under: the update is kept only if it is still the item's current claim. */
+  claim: number;
   state: Extract<ItemState, 'queued' | 'succeeded' | 'failed' | 'pending'>;
   reason: Reason | null;
   message: string;
@@ -229,14 +252,21 @@ export interface ItemUpdate {
   maybeSent?: boolean | undefined;
 }
 
-/** Writes many results in one transaction: the group commit that keeps disk syncs per batch of items. */
+/** An attempt answered under a claim that had ended: kept in the audit trail, never as the item's result. */
+export const LATE_OUTCOME = 'late';
+
+/**
+ * Writes many results in one transaction: the group commit that keeps disk syncs per batch of items.
+ * Only the holder of an item's current claim writes its result; a late answer (its claim was taken
+ * back while its sender was stopped) is recorded as a `late` attempt and changes nothing else.
+ */
 export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
   const update = preparedOnce(
     db,
     `UPDATE items SET state = ?, reason = ?, message = ?, http_status = ?, api_links = ?, next_attempt_at = ?,
        completed_at = ?, attempts = attempts + ?, lease_until = NULL, claimed_by = NULL,
        step = COALESCE(?, step), maybe_sent = MAX(maybe_sent, ?)
-     WHERE id = ?`,
+     WHERE id = ? AND claim = ? AND state = 'in_flight'`,
   );
   const insertAttempt = preparedOnce(
     db,
@@ -245,7 +275,7 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
   );
   db.transaction(() => {
     for (const u of updates) {
-      update.run(
+      const { changes } = update.run(
         u.state,
         u.reason,
         u.message,
@@ -257,6 +287,7 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
         u.step ?? null,
         u.maybeSent ? 1 : 0,
         u.itemId,
+        u.claim,
       );
       for (const request of u.attempt?.requests ?? []) {
         insertAttempt.run(
@@ -265,7 +296,7 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
           request.durationMs,
           request.endpoint,
           request.httpStatus,
-          u.attempt?.outcome,
+          changes > 0 ? u.attempt?.outcome : LATE_OUTCOME,
           u.attempt?.reason,
           request.message,
         );
