@@ -130,6 +130,31 @@ for (const transport of TRANSPORT_NAMES) {
           body: { reference: ref, message: 'Delete accepted' },
         }));
         expect(accepted).toMatchObject({ kind: 'final', state: 'pending' });
+        // The documents name the page 404_processing: the code may come as a detail's.
+        const asDetail = await outcomeOf('sorted-pro', item(ref), () => ({
+          status: 404,
+          body: {
+            code: 'not_found',
+            message: 'Not found',
+            details: [{ property: 'reference', code: 'processing', message: 'x' }],
+          },
+        }));
+        expect(asDetail.kind).toBe('retry');
+      });
+
+      it('Sorted PRO 409 read back as "cancelling" is pending; a 410 is gone, never done', async () => {
+        const ref = sortedReference(5);
+        const cancelling = await outcomeOf('sorted-pro', item(ref), (request) =>
+          request.method === 'GET'
+            ? { status: 200, body: { reference: ref, state: 'cancelling' } }
+            : { status: 409, body: { code: 'invalid_state', message: 'The shipment is not in a valid state to be cancelled' } },
+        );
+        expect(cancelling).toMatchObject({ kind: 'final', state: 'pending' });
+        const removed = await outcomeOf('sorted-pro', item(ref), () => ({
+          status: 410,
+          body: { code: 'resource_removed', message: 'The resource has been removed' },
+        }));
+        expect(removed).toMatchObject({ kind: 'final', state: 'failed', reason: 'gone' });
       });
     });
 

@@ -2,7 +2,8 @@
  * Sorted PRO v2: `PUT {base}/shipments/{ref}/cancel`, and for the cancel-and-delete action a
  * `DELETE {base}/shipments/{ref}` once the cancel is done (a retry repeats only the step that
  * failed). A cancel is confirmed only by an answer naming the shipment (as the seed shows); a 409 or
- * 304 is settled by reading the shipment back, and a read that fails settles nothing. See
+ * 304 is settled by reading the shipment back (its `state`: cancelled, cancelling, or past cancelling),
+ * and a read that fails settles nothing. See
  * seeds/sorted-pro-v2-cancelling-shipments.md and PROVIDERS.md (429 means "rule conflict").
  */
 import type { ApiLink } from '../../../shared/domain';
@@ -52,6 +53,9 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
     if (state.toLowerCase() === 'cancelled') {
       return succeeded('already_cancelled', `Shipment ${reference} was already cancelled.`, refused.httpStatus);
     }
+    if (state.toLowerCase() === 'cancelling') {
+      return pending(`Sorted is already cancelling shipment ${reference} and will finish it later.`, refused.httpStatus);
+    }
     return { ...refused, message: `${refused.message} (its state is "${state}")` };
   }
 
@@ -83,12 +87,14 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
     if (result.status === 409) return readBack(item.reference, explained, failed('too_late', explained, 409), records);
     if (result.status === 404) {
       // "Still being processed": the shipment exists but cannot be acted on yet.
-      if (code(result) === 'processing') return retry('provider_error', explained, 404);
+      if (processing(result)) return retry('provider_error', explained, 404);
       // An earlier cancel-and-delete may have deleted it; a cancel alone never removes a shipment.
       if (item.maybeSent && item.action === 'cancel-and-delete') return gone(`shipment ${item.reference}`, NAME, 404);
       return failed('not_found', explained, 404);
     }
     if (result.status === 429) return failed('provider_error', `Rule conflict: ${explained}`, 429);
+    // 410 "resource removed" or "quarantined": Sorted will not act on it, and does not say whether it was cancelled.
+    if (result.status === 410) return failed('gone', `${explained} Check shipment ${item.reference} in Sorted PRO.`, 410);
     return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', explained, result.status);
   }
 
@@ -152,10 +158,18 @@ function names(answer: HttpAnswer, reference: string): boolean {
   return typeof named === 'string' && named.trim().toLowerCase() === reference.toLowerCase();
 }
 
-/** Sorted's error `code`, e.g. `processing`. */
-function code(answer: HttpAnswer): string | undefined {
-  const value = (answer.json as { code?: unknown } | undefined)?.code;
-  return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+/**
+ * Sorted's 404 "still being processed" (its error page `404_processing`): the code may come as the
+ * error's `code` or as a detail's, so either counts, as does the page's own wording.
+ */
+function processing(answer: HttpAnswer): boolean {
+  const body = answer.json as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+  const codes = [
+    body?.code,
+    ...(Array.isArray(body?.details) ? body.details.map((d: unknown) => (d as { code?: unknown } | null)?.code) : []),
+  ];
+  if (codes.some((code) => typeof code === 'string' && /processing/i.test(code))) return true;
+  return typeof body?.message === 'string' && /still being processed/i.test(body.message);
 }
 
 function links(answer: HttpAnswer): ApiLink[] | null {
