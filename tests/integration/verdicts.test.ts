@@ -180,6 +180,25 @@ for (const transport of TRANSPORT_NAMES) {
         });
       });
 
+      it('a captive portal in front of the OAuth2 token service is not a refused key', async () => {
+        const oauth = createClient(
+          {
+            id: 'a',
+            name: 'Test',
+            provider: 'sendcloud',
+            baseUrl: server.url,
+            settings: { integrationId: 7, authKind: 'oauth2', tokenUrl: `${server.url}/oauth2/token/` },
+          },
+          SECRETS.sendcloud,
+          { http: createHttp(TRANSPORTS[transport], 5000), chunkSize: 1, now: Date.now },
+        );
+        server.answer(() => html(200));
+        const sent = item(sendcloudShipmentUuid(13));
+        const outcome = (await oauth.cancel([sent])).get(sent.id)?.outcome;
+        expect(outcome?.kind).toBe('retry');
+        expect(outcome?.message).toMatch(/not a token/);
+      });
+
       it('a 401 with a lower-case message keeps it', async () => {
         const outcome = await outcomeOf('electio', item(electioReference(12)), () => ({
           status: 401,

@@ -65,17 +65,27 @@ export function oauth2Auth(
     );
     records.push(record);
     if (result.kind === 'failure') return { kind: 'unreachable', failure: result };
-    if (result.status === 408 || result.status === 429 || result.status >= 500 || result.malformed || result.tooLarge) {
-      // The token service is busy or garbled, which says nothing about the credentials: try again later.
+    const body = result.json as { access_token?: unknown; expires_in?: unknown } | undefined;
+    const noToken = result.status === 200 && typeof body?.access_token !== 'string';
+    if (
+      result.status === 408 ||
+      result.status === 429 ||
+      result.status >= 500 ||
+      result.malformed ||
+      result.tooLarge ||
+      noToken
+    ) {
+      // The token service is busy or garbled (a proxy's page is no token), which says nothing about the credentials: try again later.
       const problem = result.tooLarge
         ? 'an answer too large to read'
         : result.malformed
           ? 'an answer that is not JSON'
-          : 'an error';
+          : noToken
+            ? 'something that is not a token'
+            : 'an error';
       const message = `Sendcloud's token service answered HTTP ${result.status} with ${problem}; trying again later.`;
       return { kind: 'unreachable', failure: { kind: 'failure', failure: 'network', message } };
     }
-    const body = result.json as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (result.status !== 200 || typeof body?.access_token !== 'string') {
       return { kind: 'refused', message: `Sendcloud refused the account's OAuth2 client id and secret (HTTP ${result.status}).` };
     }
