@@ -120,6 +120,14 @@ const cancel: Case[] = [
     sent: [CANCEL, READ],
   },
   {
+    name: '409, read back cancelling: pending (the cancellation is under way)',
+    documented: `${SPEC} (ShipmentState has cancelling)`,
+    answer: json(409, notValid),
+    then: [json(200, shipment('cancelling'))],
+    expected: { kind: 'final', state: 'pending' },
+    sent: [CANCEL, READ],
+  },
+  {
     name: '409, the read-back answers 503: retried, never too late',
     documented: `${SPEC}; ${ERRORS}/500_internal_server_error.md`,
     answer: json(409, notValid),
@@ -182,6 +190,30 @@ const cancel: Case[] = [
     documented: `${ERRORS}/404_processing.md`,
     answer: json(404, apiError('processing', 'The shipment is still being processed')),
     expected: { kind: 'retry' },
+    sent: [CANCEL],
+  },
+  {
+    name: '404 not_found with a detail coded "processing": retried',
+    documented: `${ERRORS}/404_processing.md (a child code of parent not_found in error-codes.md)`,
+    answer: json(404, {
+      ...apiError('not_found', 'The resource could not be returned'),
+      details: [{ property: 'reference', code: 'processing', message: 'The shipment is still being processed' }],
+    }),
+    expected: { kind: 'retry' },
+    sent: [CANCEL],
+  },
+  {
+    name: '410 resource removed: gone, not a success',
+    documented: `${ERRORS}/410_resource_removed.md`,
+    answer: json(410, apiError('resource_removed', 'The resource has been removed and is no longer available')),
+    expected: { kind: 'final', state: 'failed', reason: 'gone' },
+    sent: [CANCEL],
+  },
+  {
+    name: '410 resource quarantined: gone, not a success',
+    documented: `${ERRORS}/410_resource_quarantined.md`,
+    answer: json(410, apiError('resource_quarantined', 'The resource has been quarantined')),
+    expected: { kind: 'final', state: 'failed', reason: 'gone' },
     sent: [CANCEL],
   },
   {
