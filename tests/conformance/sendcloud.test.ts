@@ -276,6 +276,16 @@ const shipmentCancel: Case[] = [
     sent: [CANCEL_SHIPMENT, READ_SHIPMENT],
   },
   {
+    // The document's only 409 example; the same 409 also means "already cancelled" (2000) or "delivered"
+    // (11), so the shipment is read back rather than the text trusted.
+    name: '409 "already being cancelled", read back CANCELLED: already cancelled',
+    documented: `${SHIPMENTS} (409 CancellationRejected example)`,
+    answer: json(409, v3Errors('409', 'invalid', 'This shipment is already being cancelled.')),
+    then: [json(200, v3Shipment(['CANCELLED', 'Cancelled']))],
+    expected: { kind: 'final', state: 'succeeded', reason: 'already_cancelled' },
+    sent: [CANCEL_SHIPMENT, READ_SHIPMENT],
+  },
+  {
     name: '409 rejected, the read-back answers 503: retried',
     documented: SHIPMENTS,
     answer: json(409, refused409),
