@@ -10,7 +10,7 @@ import { createHttp } from '../../electron/core/providers/http';
 import type { Answer, Outcome } from '../../electron/core/providers/outcome';
 import type { Reason } from '../../shared/domain';
 import { TRANSPORTS, type TransportName } from '../support/transports';
-import type { ReplayServer, Reply } from './replay-server';
+import type { ReplayServer, Reply } from '../support/replay-server';
 
 /** The verdict for one item: final (with its state), retry (the item stays queued), or hold the account. */
 export interface Expected {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../support/transports';
 import { runCase, type AccountSpec, type Case } from './cases';
-import { empty, html, json, reset, startReplayServer, type ReplayServer } from './replay-server';
+import { empty, html, json, reset, startReplayServer, type ReplayServer } from '../support/replay-server';
 
 // Sources (api-evangelist/sendcloud mirrors sendcloud.dev's OpenAPI files):
 const INTEGRATIONS =

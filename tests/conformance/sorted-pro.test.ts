@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../support/transports';
 import { runCase, type AccountSpec, type Case } from './cases';
-import { empty, html, json, reset, startReplayServer, type ReplayServer } from './replay-server';
+import { empty, html, json, reset, startReplayServer, type ReplayServer } from '../support/replay-server';
 
 // Sources (snrnats/doc-centre, Sorted's public doc-centre):
 const SEED = 'seeds/sorted-pro-v2-cancelling-shipments.md (doc-centre pro/api/shipments/cancelling_shipments.md)';

@@ -19,7 +19,7 @@ import {
   startReplayServer,
   type ReplayServer,
   type Reply,
-} from '../conformance/replay-server';
+} from '../support/replay-server';
 import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { runs } from './runs';

@@ -13,12 +13,21 @@ import { listResults } from '../../electron/core/results';
 import type { Action, ProviderId } from '../../shared/domain';
 import { electioReference, sendcloudShipmentUuid, sortedReference } from '../simulator';
 import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
-import { html, startScriptedServer, type Reply, type ScriptedRequest, type ScriptedServer } from '../support/scripted-server';
+import {
+  empty,
+  html,
+  json,
+  reset,
+  startReplayServer,
+  type RecordedRequest,
+  type ReplayServer,
+  type Reply,
+} from '../support/replay-server';
 import { TRANSPORT_NAMES, TRANSPORTS } from '../support/transports';
 
-let server: ScriptedServer;
+let server: ReplayServer;
 beforeAll(async () => {
-  server = await startScriptedServer();
+  server = await startReplayServer();
 });
 afterAll(() => server.close());
 
@@ -49,7 +58,7 @@ for (const transport of TRANSPORT_NAMES) {
         { http: createHttp(TRANSPORTS[transport], 5000), chunkSize, now: Date.now },
       );
 
-    async function outcomeOf(provider: ProviderId, sent: SendItem, script: (request: ScriptedRequest) => Reply) {
+    async function outcomeOf(provider: ProviderId, sent: SendItem, script: (request: RecordedRequest) => Reply) {
       server.answer(script);
       const answer = (await client(provider).cancel([sent])).get(sent.id);
       if (!answer) throw new Error('no answer');
@@ -59,8 +68,8 @@ for (const transport of TRANSPORT_NAMES) {
     describe('1. an answer that confirms nothing is never a success', () => {
       const unclear: [string, Reply][] = [
         ['a captive portal’s HTML page', html(200)],
-        ['IsSuccess: false', { status: 200, body: { IsSuccess: false, Message: 'Nothing was done' } }],
-        ['IsSuccess: "false"', { status: 200, body: { IsSuccess: 'false', Message: 'Nothing was done' } }],
+        ['IsSuccess: false', json(200, { IsSuccess: false, Message: 'Nothing was done' })],
+        ['IsSuccess: "false"', json(200, { IsSuccess: 'false', Message: 'Nothing was done' })],
       ];
       for (const [what, reply] of unclear) {
         it(`Electio single cancel, Sorted PRO cancel and Sendcloud delete answered 200 with ${what}`, async () => {
@@ -77,10 +86,9 @@ for (const transport of TRANSPORT_NAMES) {
       }
 
       it('Electio: IsSuccess false keeps the provider’s message and reason', async () => {
-        const outcome = await outcomeOf('electio', item(electioReference(2)), () => ({
-          status: 200,
-          body: { IsSuccess: 'false', Message: 'Consignment EC-000-000-002 has been manifested' },
-        }));
+        const outcome = await outcomeOf('electio', item(electioReference(2)), () =>
+          json(200, { IsSuccess: 'false', Message: 'Consignment EC-000-000-002 has been manifested' }),
+        );
         expect(outcome).toMatchObject({ kind: 'final', state: 'failed', reason: 'too_late' });
         expect(outcome.message).toBe('Consignment EC-000-000-002 has been manifested');
       });
@@ -90,10 +98,10 @@ for (const transport of TRANSPORT_NAMES) {
       it('Sendcloud v2 parcel 400: read back, and status 2000 is already cancelled, 11 is too late', async () => {
         const script =
           (statusId: number) =>
-          (request: ScriptedRequest): Reply =>
+          (request: RecordedRequest): Reply =>
             request.method === 'GET'
-              ? { status: 200, body: { parcel: { id: 123, status: { id: statusId, message: 'x' } } } }
-              : { status: 400, body: { status: 'failed', message: 'Parcel cannot be cancelled.' } };
+              ? json(200, { parcel: { id: 123, status: { id: statusId, message: 'x' } } })
+              : json(400, { status: 'failed', message: 'Parcel cannot be cancelled.' });
         const cancelled = await outcomeOf('sendcloud', item('123', { action: 'cancel-label' }), script(2000));
         expect(cancelled).toMatchObject({ kind: 'final', state: 'succeeded', reason: 'already_cancelled' });
         expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/v2/parcels/123' });
@@ -103,7 +111,7 @@ for (const transport of TRANSPORT_NAMES) {
 
       it('Sendcloud v2 parcel 400 whose read-back fails decides nothing', async () => {
         const outcome = await outcomeOf('sendcloud', item('124', { action: 'cancel-label' }), (request) =>
-          request.method === 'GET' ? { status: 503 } : { status: 400, body: { status: 'failed', message: 'No.' } },
+          request.method === 'GET' ? empty(503) : json(400, { status: 'failed', message: 'No.' }),
         );
         expect(outcome.kind).toBe('retry');
       });
@@ -112,33 +120,30 @@ for (const transport of TRANSPORT_NAMES) {
         const id = sendcloudShipmentUuid(3);
         const outcome = await outcomeOf('sendcloud', item(id, { action: 'cancel-label' }), (request) =>
           request.method === 'GET'
-            ? { status: 200, body: { data: { id, parcels: [{ status: { code: 'DELIVERED', message: 'Delivered' } }] } } }
-            : { status: 409, body: { errors: [{ status: '409', code: 'invalid', detail: 'Shipment has been delivered.' }] } },
+            ? json(200, { data: { id, parcels: [{ status: { code: 'DELIVERED', message: 'Delivered' } }] } })
+            : json(409, { errors: [{ status: '409', code: 'invalid', detail: 'Shipment has been delivered.' }] }),
         );
         expect(outcome).toMatchObject({ kind: 'final', state: 'failed', reason: 'too_late' });
       });
 
       it('Sorted PRO 404 "processing" is temporary; its delete 202 is only accepted', async () => {
         const ref = sortedReference(4);
-        const processing = await outcomeOf('sorted-pro', item(ref), () => ({
-          status: 404,
-          body: { code: 'processing', message: 'The shipment is still being processed' },
-        }));
+        const processing = await outcomeOf('sorted-pro', item(ref), () =>
+          json(404, { code: 'processing', message: 'The shipment is still being processed' }),
+        );
         expect(processing.kind).toBe('retry');
-        const accepted = await outcomeOf('sorted-pro', item(ref, { action: 'cancel-and-delete', step: 'cancelled' }), () => ({
-          status: 202,
-          body: { reference: ref, message: 'Delete accepted' },
-        }));
+        const accepted = await outcomeOf('sorted-pro', item(ref, { action: 'cancel-and-delete', step: 'cancelled' }), () =>
+          json(202, { reference: ref, message: 'Delete accepted' }),
+        );
         expect(accepted).toMatchObject({ kind: 'final', state: 'pending' });
         // The documents name the page 404_processing: the code may come as a detail's.
-        const asDetail = await outcomeOf('sorted-pro', item(ref), () => ({
-          status: 404,
-          body: {
+        const asDetail = await outcomeOf('sorted-pro', item(ref), () =>
+          json(404, {
             code: 'not_found',
             message: 'Not found',
             details: [{ property: 'reference', code: 'processing', message: 'x' }],
-          },
-        }));
+          }),
+        );
         expect(asDetail.kind).toBe('retry');
       });
 
@@ -146,14 +151,13 @@ for (const transport of TRANSPORT_NAMES) {
         const ref = sortedReference(5);
         const cancelling = await outcomeOf('sorted-pro', item(ref), (request) =>
           request.method === 'GET'
-            ? { status: 200, body: { reference: ref, state: 'cancelling' } }
-            : { status: 409, body: { code: 'invalid_state', message: 'The shipment is not in a valid state to be cancelled' } },
+            ? json(200, { reference: ref, state: 'cancelling' })
+            : json(409, { code: 'invalid_state', message: 'The shipment is not in a valid state to be cancelled' }),
         );
         expect(cancelling).toMatchObject({ kind: 'final', state: 'pending' });
-        const removed = await outcomeOf('sorted-pro', item(ref), () => ({
-          status: 410,
-          body: { code: 'resource_removed', message: 'The resource has been removed' },
-        }));
+        const removed = await outcomeOf('sorted-pro', item(ref), () =>
+          json(410, { code: 'resource_removed', message: 'The resource has been removed' }),
+        );
         expect(removed).toMatchObject({ kind: 'final', state: 'failed', reason: 'gone' });
       });
     });
@@ -161,14 +165,13 @@ for (const transport of TRANSPORT_NAMES) {
     describe('9. smaller', () => {
       it('a cancel list naming an item twice with contradicting verdicts confirms nothing for it', async () => {
         const [a, b] = [electioReference(10), electioReference(11)];
-        server.answer(() => ({
-          status: 200,
-          body: [
+        server.answer(() =>
+          json(200, [
             { IsSuccess: true, Message: 'Consignment cancellation completed successfully', Data: a },
             { IsSuccess: false, Message: 'Consignment has been manifested', Data: a },
             { IsSuccess: 'false', Message: 'Consignment not found', Data: b },
-          ],
-        }));
+          ]),
+        );
         const items = [item(a), item(b)];
         const answers = await client('electio', 100).cancel(items);
         expect(answers.get(items[0]!.id)?.outcome.kind).toBe('retry');
@@ -200,10 +203,9 @@ for (const transport of TRANSPORT_NAMES) {
       });
 
       it('a 401 with a lower-case message keeps it', async () => {
-        const outcome = await outcomeOf('electio', item(electioReference(12)), () => ({
-          status: 401,
-          body: { statusCode: 401, message: 'Access denied due to invalid subscription key.' },
-        }));
+        const outcome = await outcomeOf('electio', item(electioReference(12)), () =>
+          json(401, { statusCode: 401, message: 'Access denied due to invalid subscription key.' }),
+        );
         expect(outcome.kind).toBe('account');
         expect(outcome.message).toMatch(/Access denied due to invalid subscription key/);
       });
@@ -245,18 +247,18 @@ describe('runs through the queue', () => {
   }
 
   /** Every other request to each path answers 503, the rest `then`. */
-  const flaky = (then: (request: ScriptedRequest) => Reply) => {
+  const flaky = (then: (request: RecordedRequest) => Reply) => {
     const seen = new Map<string, number>();
-    return (request: ScriptedRequest): Reply => {
+    return (request: RecordedRequest): Reply => {
       const key = `${request.method} ${request.path} ${request.body}`;
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
-      return n % 2 === 0 ? { status: 503 } : then(request);
+      return n % 2 === 0 ? empty(503) : then(request);
     };
   };
 
   it('2. unknown references behind a server answering 503 half the time never end "succeeded" (Sorted PRO, Sendcloud)', async () => {
-    const notFound = { status: 404, body: { code: 'not_found', message: 'Shipment not found' } };
+    const notFound = json(404, { code: 'not_found', message: 'Shipment not found' });
     server.answer(flaky(() => notFound));
     const sorted = await run(
       'sorted-pro',
@@ -266,9 +268,7 @@ describe('runs through the queue', () => {
     expect(sorted.filter((r) => r.IsSuccess)).toEqual([]);
     expect(new Set(sorted.map((r) => r.State))).toEqual(new Set(['failed']));
 
-    server.answer(
-      flaky(() => ({ status: 404, body: { error: { code: 404, message: 'No ShipmentBlob matches the given query.' } } })),
-    );
+    server.answer(flaky(() => json(404, { error: { code: 404, message: 'No ShipmentBlob matches the given query.' } })));
     const sendcloud = await run(
       'sendcloud',
       'cancel-and-delete',
@@ -283,10 +283,10 @@ describe('runs through the queue', () => {
     const references = Array.from({ length: 100 }, (_, n) => sortedReference(700 + n));
     let reads = 0;
     server.answer((request) => {
-      if (request.method === 'PUT') return { status: 409, body: { code: 'invalid_state', message: 'Not in a valid state' } };
+      if (request.method === 'PUT') return json(409, { code: 'invalid_state', message: 'Not in a valid state' });
       reads++;
-      if (reads % 10 < 3) return reads % 2 ? { status: 503 } : { reset: true };
-      return { status: 200, body: { reference: request.path.split('/').at(-1), state: 'cancelled' } };
+      if (reads % 10 < 3) return reads % 2 ? empty(503) : reset;
+      return json(200, { reference: request.path.split('/').at(-1), state: 'cancelled' });
     });
     const results = await run('sorted-pro', 'cancel', references);
     expect(results.filter((r) => r.Reason === 'too_late')).toEqual([]);

@@ -58,13 +58,18 @@ export interface ReplayServer {
   readonly requests: readonly RecordedRequest[];
   /** Replaces the script (and forgets the requests): the next requests get these replies in turn. */
   play(replies: readonly Reply[]): void;
+  /**
+   * Replaces the script with a function of each request (and forgets the requests): for runs whose
+   * requests come in no fixed order, answered by what they ask.
+   */
+  answer(script: (request: RecordedRequest) => Reply): void;
   /** How many scripted replies were used. */
   readonly served: number;
   close(): Promise<void>;
 }
 
 export async function startReplayServer(): Promise<ReplayServer> {
-  let script: readonly Reply[] = [];
+  let script: readonly Reply[] | ((request: RecordedRequest) => Reply) = [];
   let served = 0;
   let requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -73,13 +78,14 @@ export async function startReplayServer(): Promise<ReplayServer> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({
+      const recorded: RecordedRequest = {
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const reply = script[served];
+      };
+      requests.push(recorded);
+      const reply = typeof script === 'function' ? script(recorded) : script[served];
       if (reply) served += 1;
       if (!reply) {
         response.writeHead(EXHAUSTED, { 'content-type': 'text/plain' });
@@ -110,6 +116,11 @@ export async function startReplayServer(): Promise<ReplayServer> {
     },
     play(replies) {
       script = replies;
+      served = 0;
+      requests = [];
+    },
+    answer(next) {
+      script = next;
       served = 0;
       requests = [];
     },
