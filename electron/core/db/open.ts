@@ -1,11 +1,14 @@
 /**
  * Opens the app's one SQLite file: durable pragmas (WAL, synchronous=FULL, foreign keys), then
  * the numbered migrations. A database written by a newer app is refused rather than guessed at.
+ * An import left half written by a process that died is removed here, before anything reads it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, describeError } from '../errors';
+import { isClaimerAlive } from '../queue/claimer';
+import { discardUnfinishedImports } from '../queue/store';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -42,7 +45,10 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
         `The data file ${file} is damaged (${String(check)}). Nothing was changed; restore it from a backup or move it away to start afresh.`,
       );
     }
-    migrate(db, options.migrations ?? MIGRATIONS);
+    const migrations = options.migrations ?? MIGRATIONS;
+    migrate(db, migrations);
+    // Only the app's own schema has imports to look at (tests open older ones to upgrade them).
+    if (migrations === MIGRATIONS) discardUnfinishedImports(db, isClaimerAlive);
     return db;
   } catch (error) {
     db.close();

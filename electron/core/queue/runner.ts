@@ -7,6 +7,7 @@
  * and reported for the clerk. A paused batch stops claiming and lets its requests in flight finish.
  * Claims are fenced: after a pause longer than a heartbeat (a stopped process, a machine asleep) a
  * claim is checked before it is sent, and a result is kept only under the item's current claim.
+ * Every write waits out another process's write lock (a large import) for a bounded, reported time.
  */
 import type { StateCounts } from '../../../shared/domain';
 import { getAccount, ratePerMinute, type Account } from '../accounts';
@@ -28,7 +29,7 @@ import {
   type ClaimedItem,
   type ItemUpdate,
 } from './store';
-import { resultWriter } from './writer';
+import { resultWriter, whileBusy } from './writer';
 
 export interface OfflineAccount {
   accountId: string;
@@ -40,6 +41,8 @@ export interface OfflineAccount {
 
 export interface RunStatus {
   offline: OfflineAccount[];
+  /** Since when (epoch ms) the run's writes wait for another program's lock on the data file; absent when they do not. */
+  databaseBusySince?: number;
 }
 
 export interface RunnerDeps {
@@ -75,6 +78,8 @@ export interface RunOptions {
    * process may have been stopped past its lease, and another runner may have taken the item over.
    */
   heartbeatMs: number;
+  /** How long writes may wait for another program's lock on the data file before the run stops. */
+  busyLimitMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
   retryAfterCapMs: number;
@@ -94,6 +99,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   // Long enough for a block of claims waiting for a slow account's pace; a dead claimer is found by its pid.
   leaseMs: 15 * 60_000,
   heartbeatMs: 60_000,
+  busyLimitMs: 5 * 60_000,
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   retryAfterCapMs: 10 * 60_000,
@@ -139,7 +145,16 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   const { db, now, owner } = deps;
   const { signal } = options;
   const http = createHttp(deps.transport, options.timeoutMs);
-  const writer = resultWriter(db, () => deps.onProgress?.());
+  let databaseBusySince: number | null = null;
+  const busy = whileBusy({
+    limitMs: options.busyLimitMs,
+    now,
+    onChange: (since) => {
+      databaseBusySince = since;
+      report();
+    },
+  });
+  const writer = resultWriter(db, busy, () => deps.onProgress?.());
   const senders = new Map<string, Promise<Sender>>();
   const held = new Map<string, AccountAttention>();
   const offline = new Map<string, Offline>();
@@ -177,21 +192,24 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         since,
         message,
       })),
+      ...(databaseBusySince === null ? {} : { databaseBusySince }),
     });
 
+  const release = (claims: readonly Claim[]) => writer.writeWith(() => releaseClaims(db, claims));
+
   /** Takes this account's items out of the local buffer and back to the queue, as they were. */
-  const giveBack = (accountId: string) => {
+  const giveBack = async (accountId: string) => {
     const mine = buffer.filter((item) => item.accountId === accountId);
     buffer = buffer.filter((item) => item.accountId !== accountId);
-    if (mine.length) releaseClaims(db, mine);
+    if (mine.length) await release(mine);
   };
 
   const hold = (accountId: string, accountName: string, message: string) => {
     if (!held.has(accountId)) held.set(accountId, { accountId, accountName, message });
-    giveBack(accountId);
+    return giveBack(accountId);
   };
 
-  const wentOffline = (account: Account, message: string) => {
+  const wentOffline = async (account: Account, message: string) => {
     const at = now();
     const known = offline.get(account.id);
     const backoffMs = known ? Math.min(options.probeCapMs, known.backoffMs * 2) : options.probeBaseMs;
@@ -203,8 +221,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       backoffMs,
       probeAt: at + backoffMs,
     });
-    giveBack(account.id);
     if (!known) report();
+    await giveBack(account.id);
   };
 
   const cameBack = (accountId: string) => {
@@ -256,9 +274,9 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     .get(batchId, JSON.stringify(Object.entries(PROVIDERS).flatMap(([id, facts]) => (facts.bulk ? [id] : []))));
   const blockSize = Math.max(32, options.concurrency * (hasBulk ? options.chunkSize : 8));
   // A claim is a disk sync of its own: it goes with the results waiting to be written.
-  const refill = () => {
+  const refill = async () => {
     const at = now();
-    const claimed = writer.writeWith(() =>
+    const claimed = await writer.writeWith(() =>
       claimItems(db, { batchId, owner, limit: blockSize, now: at, leaseMs: options.leaseMs, excludeAccounts: excluded() }),
     );
     for (const item of claimed) buffer.push({ ...item, checkedAt: at });
@@ -268,11 +286,11 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
    * The claims of this chunk that are still this runner's, when one of them has not been checked for
    * a heartbeat: the buffer's claims are checked in the same write, and all that are held get a new lease.
    */
-  const stillMine = (chunk: Claim[]): Claim[] => {
+  const stillMine = async (chunk: Claim[]): Promise<Claim[]> => {
     const at = now();
     if (chunk.every((item) => at - item.checkedAt <= options.heartbeatMs)) return chunk;
     const claims = [...chunk, ...buffer];
-    const mine = writer.writeWith(() => renewClaims(db, claims, at + options.leaseMs));
+    const mine = await writer.writeWith(() => renewClaims(db, claims, at + options.leaseMs));
     for (const item of claims) item.checkedAt = at;
     buffer = buffer.filter((item) => mine.has(item.id));
     return chunk.filter((item) => mine.has(item.id));
@@ -302,16 +320,16 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       sender = await senderFor(first.accountId);
     } catch (error) {
       const account = getAccount(db, first.accountId);
-      releaseClaims(db, claimed);
-      hold(first.accountId, account?.name ?? first.accountId, describeError(error));
+      await release(claimed);
+      await hold(first.accountId, account?.name ?? first.accountId, describeError(error));
       return;
     }
-    await sender.pace.take();
+    await busy(() => sender.pace.take());
     if (signal?.aborted || held.has(sender.account.id)) {
-      releaseClaims(db, claimed);
+      await release(claimed);
       return;
     }
-    const chunk = stillMine(claimed);
+    const chunk = await stillMine(claimed);
     if (chunk.length === 0) return;
     let answers: Map<number, Answer>;
     try {
@@ -334,19 +352,19 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       if (answer) updates.push(toUpdate(item, answer, options, at, deps.random));
     }
     const outcomes = [...answers.values()].map((answer) => answer.outcome);
+    writer.add(updates);
     const unreachable = outcomes.find((outcome) => outcome.kind === 'offline');
-    if (unreachable) wentOffline(sender.account, unreachable.message);
+    if (unreachable) await wentOffline(sender.account, unreachable.message);
     else cameBack(sender.account.id);
     const refused = outcomes.find((outcome) => outcome.kind === 'account');
-    if (refused) hold(sender.account.id, sender.account.name, refused.message);
+    if (refused) await hold(sender.account.id, sender.account.name, refused.message);
     const waitFor = Math.max(
       0,
       ...outcomes.map((outcome) =>
         outcome.kind === 'retry' && outcome.reason === 'rate_limited' ? (outcome.retryAfterMs ?? 0) : 0,
       ),
     );
-    if (waitFor > 0) sender.pace.holdUntil(at + Math.min(waitFor, options.retryAfterCapMs));
-    writer.add(updates);
+    if (waitFor > 0) await busy(() => sender.pace.holdUntil(at + Math.min(waitFor, options.retryAfterCapMs)));
   };
 
   // The pause flag lives in the database (the app and the CLI share it). Reading it is a read
@@ -367,7 +385,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         break;
       }
       while (inFlight.size < options.concurrency && !signal?.aborted) {
-        if (buffer.length === 0) refill();
+        if (buffer.length === 0) await refill();
         const chunk = nextChunk();
         if (chunk.length === 0) break;
         const request: Promise<void> = send(chunk)
@@ -385,7 +403,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         if (failures.length) throw failures[0];
         continue;
       }
-      writer.flush();
+      await writer.flush();
       const due = [
         nextDueAt(db, batchId, [...held.keys(), ...offline.keys()]),
         ...[...offline.values()].map((account) => account.probeAt),
@@ -405,7 +423,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     }
     buffer = [];
   }
-  writer.flush();
+  await writer.flush();
   return { counts: batchCounts(db, batchId), attention: [...held.values()], paused };
 }
 

@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { withCheckpointAfter } from '../db/checkpoint';
 import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
+import { claimerName } from './claimer';
 
 export interface NewItem {
   row: number;
@@ -40,7 +41,18 @@ const VALUES_PER_ROW = 10;
 const ROWS_PER_INSERT = 200;
 const insertSql = (rows: number) => ITEM_COLUMNS + Array.from({ length: rows }, () => ITEM_VALUES).join(', ');
 const FULL_INSERT = insertSql(ROWS_PER_INSERT);
+/**
+ * Items per write transaction of an import (a whole number of inserts): each commit holds the write
+ * lock a fraction of a second, so a run in another process writes its results between two chunks
+ * instead of waiting for the whole import.
+ */
+export const ROWS_PER_COMMIT = 100 * ROWS_PER_INSERT;
 
+/**
+ * Writes a batch and its items in chunks of ROWS_PER_COMMIT. The batch names its importer until its
+ * last chunk is in, and no runner takes a batch so named; an import that fails is removed, and one
+ * whose process died is removed when the file is next opened (discardUnfinishedImports).
+ */
 export function createBatch(db: Db, batch: NewBatch): string {
   const id = randomUUID();
   withCheckpointAfter(db, () => createBatchRows(db, id, batch));
@@ -48,45 +60,96 @@ export function createBatch(db: Db, batch: NewBatch): string {
 }
 
 function createBatchRows(db: Db, id: string, batch: NewBatch): void {
-  db.transaction(() => {
-    const batchKey = db
-      .prepare('INSERT INTO batches (id, source_name, action, created_at, created_by, machine) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, batch.sourceName, batch.action, batch.now, batch.createdBy, batch.machine).lastInsertRowid;
-    const accountKeys = new Map<string, number>();
-    const accountKey = (accountId: string): number => {
-      let key = accountKeys.get(accountId);
-      if (key === undefined) {
-        key = preparedOnce(db, 'SELECT key FROM accounts WHERE id = ?').pluck().get(accountId) as number | undefined;
-        if (key === undefined) throw new AppError('not_found', 'An account chosen for these items no longer exists.');
-        accountKeys.set(accountId, key);
-      }
-      return key;
-    };
-    const { items } = batch;
-    const values: unknown[] = [];
-    for (let seq = 0; seq < items.length; seq++) {
-      const item = items[seq] as NewItem;
-      const external = item.external;
-      values.push(
-        batchKey,
-        seq,
-        item.reference,
-        item.row,
-        item.provider,
-        accountKey(item.accountId),
-        item.action,
-        batch.now,
-        external ? external.orderId : null,
-        external ? external.shipmentId : null,
-      );
-      const rows = values.length / VALUES_PER_ROW;
-      if (rows === ROWS_PER_INSERT || seq === items.length - 1) {
-        // The full-size statement is kept; a last, shorter one is used once.
-        (rows === ROWS_PER_INSERT ? preparedOnce(db, FULL_INSERT) : db.prepare(insertSql(rows))).run(values);
-        values.length = 0;
+  const { items } = batch;
+  let batchKey: number | bigint | undefined;
+  try {
+    for (let start = 0; start === 0 || start < items.length; start += ROWS_PER_COMMIT) {
+      db.transaction(() => {
+        batchKey ??= db
+          .prepare(
+            'INSERT INTO batches (id, source_name, action, created_at, created_by, machine, importing) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            id,
+            batch.sourceName,
+            batch.action,
+            batch.now,
+            batch.createdBy,
+            batch.machine,
+            claimerName('import'),
+          ).lastInsertRowid;
+        insertItems(db, batchKey, batch, start, Math.min(items.length, start + ROWS_PER_COMMIT));
+        if (start + ROWS_PER_COMMIT >= items.length)
+          db.prepare('UPDATE batches SET importing = NULL WHERE key = ?').run(batchKey);
+      }).immediate();
+    }
+  } catch (error) {
+    if (batchKey !== undefined) {
+      try {
+        db.prepare('DELETE FROM batches WHERE key = ?').run(batchKey);
+      } catch {
+        // The database refuses writes (disk full): the batch still names its importer, and goes when the file is next opened.
       }
     }
-  }).immediate();
+    throw error;
+  }
+}
+
+/** Inserts items `from` to `to` (exclusive) of the batch, many rows per statement. */
+function insertItems(db: Db, batchKey: number | bigint, batch: NewBatch, from: number, to: number): void {
+  const accountKeys = new Map<string, number>();
+  const accountKey = (accountId: string): number => {
+    let key = accountKeys.get(accountId);
+    if (key === undefined) {
+      key = preparedOnce(db, 'SELECT key FROM accounts WHERE id = ?').pluck().get(accountId) as number | undefined;
+      if (key === undefined) throw new AppError('not_found', 'An account chosen for these items no longer exists.');
+      accountKeys.set(accountId, key);
+    }
+    return key;
+  };
+  const { items } = batch;
+  const values: unknown[] = [];
+  for (let seq = from; seq < to; seq++) {
+    const item = items[seq] as NewItem;
+    const external = item.external;
+    values.push(
+      batchKey,
+      seq,
+      item.reference,
+      item.row,
+      item.provider,
+      accountKey(item.accountId),
+      item.action,
+      batch.now,
+      external ? external.orderId : null,
+      external ? external.shipmentId : null,
+    );
+    const rows = values.length / VALUES_PER_ROW;
+    if (rows === ROWS_PER_INSERT || seq === to - 1) {
+      // The full-size statement is kept; a last, shorter one is used once.
+      (rows === ROWS_PER_INSERT ? preparedOnce(db, FULL_INSERT) : db.prepare(insertSql(rows))).run(values);
+      values.length = 0;
+    }
+  }
+}
+
+/**
+ * Batches whose importer died before their last chunk: half written, never run; removed. A live
+ * importer's batch (another process importing now) is left alone. `isAlive` answers for an importer's name.
+ */
+export function discardUnfinishedImports(db: Db, isAlive: (importer: string) => boolean): number {
+  return db
+    .transaction(() => {
+      const unfinished = db.prepare('SELECT key, importing FROM batches WHERE importing IS NOT NULL').all() as {
+        key: number;
+        importing: string;
+      }[];
+      const discard = db.prepare('DELETE FROM batches WHERE key = ?');
+      let discarded = 0;
+      for (const batch of unfinished) if (!isAlive(batch.importing)) discarded += discard.run(batch.key).changes;
+      return discarded;
+    })
+    .immediate();
 }
 
 export interface ClaimedItem {
@@ -120,7 +183,7 @@ export interface ClaimRequest {
   excludeAccounts: readonly string[];
 }
 
-/** Atomically moves up to `limit` due items to in_flight under a lease, in import order; none from a paused batch. */
+/** Atomically moves up to `limit` due items to in_flight under a lease, in import order; none from a paused batch or one still being imported. */
 export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
   const excluded = JSON.stringify(request.excludeAccounts);
   const rows = preparedOnce(
@@ -128,7 +191,8 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
     `UPDATE items SET state = 'in_flight', lease_until = ?, claimed_by = ?, claim = claim + 1
        WHERE id IN (
          SELECT id FROM items
-         WHERE batch_key = (SELECT key FROM batches WHERE id = ? AND paused = 0) AND state = 'queued' AND next_attempt_at <= ?
+         WHERE batch_key = (SELECT key FROM batches WHERE id = ? AND paused = 0 AND importing IS NULL)
+           AND state = 'queued' AND next_attempt_at <= ?
            AND account_key NOT IN (SELECT key FROM accounts WHERE id IN (SELECT value FROM json_each(?)))
          ORDER BY seq LIMIT ?)
        RETURNING id, seq, reference, provider, (SELECT id FROM accounts WHERE key = account_key) AS accountId, action,
@@ -326,12 +390,12 @@ export function nextDueAt(db: Db, batchId: string, excludeAccounts: readonly str
   return row.due;
 }
 
-/** Batches with items still waiting to be sent and not paused: what a restart resumes. */
+/** Batches with items still waiting to be sent, not paused and wholly imported: what a restart resumes. */
 export function batchesWaiting(db: Db): string[] {
   const rows = db
     .prepare(
       `SELECT id FROM batches b
-       WHERE paused = 0 AND EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.state = 'queued') ORDER BY key`,
+       WHERE paused = 0 AND importing IS NULL AND EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.state = 'queued') ORDER BY key`,
     )
     .all() as { id: string }[];
   return rows.map((row) => row.id);
