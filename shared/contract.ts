@@ -6,9 +6,12 @@
 import { z } from 'zod';
 import { Action, ITEM_STATES, ItemState, PROVIDER_IDS, ProviderId, Reason, REASONS, ResultRecord, StateCounts } from './domain';
 
-/** Largest file the renderer may hand over (base64 of a 64 MiB file). */
-export const MAX_IMPORT_BASE64 = 90_000_000;
-export const MAX_IMPORT_TEXT = 64 * 1024 * 1024;
+/** Largest list Bulk Cancel imports at once, from a file, stdin or a paste: the app and the CLI share it. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** The same limit for a file the renderer hands over in base64 (3 bytes become 4 characters). */
+export const MAX_IMPORT_BASE64 = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
+/** The same limit for pasted text, in characters. */
+export const MAX_IMPORT_TEXT = MAX_IMPORT_BYTES;
 
 export const ErrorCode = z.enum([
   'invalid_request',

@@ -1,20 +1,54 @@
 /**
- * How the CLI talks to its terminal: reading stdin (a secret line, or a whole file), asking for a
- * secret without echo on a terminal, and printing either one JSON document or plain lines.
+ * How the CLI talks to its terminal: reading its input (a secret line, or a whole list from a file
+ * or stdin, never more than a limit), asking for a secret without echo on a terminal, and printing
+ * either one JSON document or plain lines.
  */
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
+import { AppError } from '../core/errors';
+import { MAX_IMPORT_BYTES, inputTooLarge } from '../core/import/limits';
 
-export async function readStdin(): Promise<Buffer> {
+/**
+ * A stream read to its end, refused as soon as it passes `limit` bytes: an endless stdin or
+ * `/dev/zero` is stopped there, not read into memory. `until` ends the read early (a secret's line end).
+ */
+async function readAtMost(
+  stream: Readable,
+  limit: number,
+  tooLarge: () => AppError,
+  until?: (chunk: Buffer) => boolean,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let length = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (length > limit) throw tooLarge();
+      if (until?.(chunk as Buffer)) break;
+    }
+  } finally {
+    // Stops reading (and lets the process end) even when the input never would.
+    stream.destroy();
+  }
   return Buffer.concat(chunks);
 }
+
+/** A list to import, from a file or (`-`) stdin, refused past the import limit. */
+export function readInput(file: string): Promise<Buffer> {
+  return readAtMost(file === '-' ? process.stdin : createReadStream(file), MAX_IMPORT_BYTES, inputTooLarge);
+}
+
+/** No key is anywhere near this long; a longer first line on stdin is not a key. */
+const MAX_SECRET_BYTES = 64 * 1024;
 
 /** One line from stdin with its line ending removed; a terminal gets a prompt that does not echo. */
 export async function readSecretLine(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
-    const text = (await readStdin()).toString('utf8');
+    const tooLong = () => new AppError('bad_input', 'The API key on stdin is longer than 64 KiB: give the key as one line.');
+    const bytes = await readAtMost(process.stdin, MAX_SECRET_BYTES, tooLong, (chunk) => chunk.includes(0x0a));
+    const text = bytes.toString('utf8');
     return (text.split('\n')[0] ?? '').replace(/\r$/, '');
   }
   process.stderr.write(prompt);

@@ -3,7 +3,6 @@
  * interface (commands, flags, JSON shapes and exit codes) is a public contract: extend it, never
  * change what it already promises.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccountSettings, AccountView } from '../../shared/contract';
 import {
@@ -40,7 +39,7 @@ import { claimerName, isClaimerAlive } from '../core/queue/claimer';
 import { batchCounts, releaseAbandonedClaims } from '../core/queue/store';
 import { listResults, resultsToCsv, toRecords } from '../core/results';
 import { HELP, parseCommandLine, positiveInteger, type CommandName, type ParsedCommand } from './args';
-import { output, readSecretLine, readStdin, type Output } from './io';
+import { output, readInput, readSecretLine, type Output } from './io';
 
 declare const BULK_CANCEL_VERSION: string;
 
@@ -384,8 +383,9 @@ async function importFile({ db, out, values, positionals }: Context): Promise<nu
   }
   let bytes: Uint8Array;
   try {
-    bytes = file === '-' ? await readStdin() : readFileSync(file);
+    bytes = await readInput(file);
   } catch (error) {
+    if (isAppError(error)) throw error;
     throw new AppError(
       'bad_input',
       `The file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? describeError(error)}).`,

@@ -5,6 +5,7 @@
  * so numbers match the spreadsheet's rows.
  */
 import Papa from 'papaparse';
+import { checkShape } from './limits';
 
 export interface Records {
   records: string[][];
@@ -23,6 +24,7 @@ export function readRecords(input: string): Records {
   // One line ending for the whole text: papaparse picks a single one, so a list pasted together
   // from CRLF and LF sources would otherwise merge rows.
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  checkShape(...shapeBound(text));
   const delimiter = guessDelimiter(text);
   const parsed = Papa.parse<string[]>(text, { delimiter, newline: '\n', quoteChar: '"', skipEmptyLines: false });
   const unclosed = parsed.errors.find((error) => error.code === 'MissingQuotes' && error.row !== undefined);
@@ -51,6 +53,26 @@ export function readRecords(input: string): Records {
     records.push(record);
   }
   return { records, delimiter, problems };
+}
+
+/**
+ * At most how many rows and cells the text makes: its lines, and its lines plus its most frequent
+ * candidate delimiter (the one chosen is among them). Counted in one pass before anything is parsed,
+ * so a list of millions of empty lines or commas is refused before millions of records are built.
+ */
+function shapeBound(text: string): [rows: number, cells: number] {
+  let lines = 1;
+  let tabs = 0;
+  let semicolons = 0;
+  let commas = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) lines++;
+    else if (code === 0x09) tabs++;
+    else if (code === 0x3b) semicolons++;
+    else if (code === 0x2c) commas++;
+  }
+  return [lines, lines + Math.max(tabs, semicolons, commas)];
 }
 
 function parseLine(line: string, delimiter: string): { record: string[]; problem: string | null } {

@@ -9,6 +9,7 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { createBatch, type NewItem } from '../queue/store';
 import { decodeBase64, decodeBytes, type DecodedText } from './decode';
+import { checkSize } from './limits';
 import { parseList, parseTable, type ParseOptions, type ParsedList } from './parse';
 import { isXlsx, readSpreadsheet, type Table } from './spreadsheet';
 
@@ -22,6 +23,7 @@ export async function readSource(source: ImportSource): Promise<Decoded> {
 
 /** A file's bytes: an .xlsx workbook (first sheet, or the one named), else text in any encoding we read. */
 export async function readFile(bytes: Uint8Array, sheet?: string): Promise<Decoded> {
+  checkSize(bytes.length);
   if (!isXlsx(bytes)) return decodeBytes(bytes);
   const table = await readSpreadsheet(bytes, sheet);
   const notes =

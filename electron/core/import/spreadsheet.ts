@@ -5,6 +5,7 @@
  */
 import readXlsxFile from 'read-excel-file/node';
 import { AppError } from '../errors';
+import { checkUnpackedSize, unreadableWorkbook } from './unpacked-size';
 
 export interface Table {
   records: string[][];
@@ -18,14 +19,12 @@ export function isXlsx(bytes: Uint8Array): boolean {
 }
 
 export async function readSpreadsheet(bytes: Uint8Array, sheet?: string): Promise<Table> {
+  checkUnpackedSize(bytes);
   let workbook;
   try {
     workbook = await readXlsxFile<string>(Buffer.from(bytes), { parseNumber: numberText });
   } catch {
-    throw new AppError(
-      'bad_input',
-      'This file looks like a spreadsheet but cannot be read. Open it in Excel and save it again as .xlsx or as "CSV UTF-8".',
-    );
+    throw unreadableWorkbook();
   }
   const sheets = workbook.map((entry) => entry.sheet);
   const chosen = sheet === undefined ? workbook[0] : workbook.find((entry) => entry.sheet === sheet);

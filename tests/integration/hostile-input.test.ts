@@ -1,0 +1,189 @@
+/**
+ * Hostile or mistaken input to `bulk-cancel import` is refused with exit 2 and one sentence, never a
+ * crash: a 1 GB file, `/dev/zero` and an endless stream on stdin, a text under the size limit with too
+ * many rows or cells, and `.xlsx` zip bombs (a sheet that inflates to 2 GiB, with a true or a lying
+ * size in the archive, and a tiny sheet whose one cell makes it span millions of rows or cells).
+ */
+import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electioAccount, testWorld, type TestWorld } from '../support/fixtures';
+import { runCli, type CliInput, type CliRun } from '../support/cli';
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = testWorld();
+  // import reads its input only once an account can take the references.
+  await electioAccount(world, 'http://127.0.0.1:9');
+});
+afterAll(async () => {
+  await world.close();
+});
+
+const importing = (file: string, input?: CliInput) => runCli(['--data-dir', world.dataDir, 'import', file], input);
+
+/** Exit 2, nothing on stdout, one plain sentence on stderr, and the process ended by itself (no signal). */
+function expectRefusal(run: CliRun, pattern: RegExp): void {
+  expect({ code: run.code, signal: run.signal, stdout: run.stdout }, run.stderr).toEqual({ code: 2, signal: null, stdout: '' });
+  expect(run.stderr).toMatch(/^[^\n]+\.\n$/);
+  expect(run.stderr).not.toMatch(/\bat .*:\d+:\d+|Error:|node:internal/);
+  expect(run.stderr).toMatch(pattern);
+}
+
+const TOO_LARGE = /larger than 64 MiB/;
+
+describe('bulk-cancel import refuses hostile input', () => {
+  it('a 1 GB file (sparse: 1 GB of NUL bytes)', async () => {
+    const file = join(world.dataDir, 'huge.csv');
+    writeFileSync(file, 'reference\nEC-000-000-001\n');
+    truncateSync(file, 1024 ** 3);
+    expectRefusal(await importing(file), TOO_LARGE);
+  });
+
+  it('/dev/zero as the file and as stdin', async () => {
+    expectRefusal(await importing('/dev/zero'), TOO_LARGE);
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      expectRefusal(await importing('-', zero), TOO_LARGE);
+    } finally {
+      closeSync(zero);
+    }
+  });
+
+  it('an endless stream on stdin', async () => {
+    const line = Buffer.from('EC-000-000-001\n'.repeat(4096));
+    const endless = new Readable({ read: () => void endless.push(line) });
+    expectRefusal(await importing('-', endless), TOO_LARGE);
+  });
+
+  it('a text under the size limit with too many rows, or too many cells', async () => {
+    const rows = join(world.dataDir, 'rows.csv');
+    writeFileSync(rows, Buffer.alloc(60 * 1024 ** 2, '\n'));
+    expectRefusal(await importing(rows), /more than 1,000,000 rows/);
+    const cells = join(world.dataDir, 'cells.csv');
+    writeFileSync(cells, Buffer.alloc(60 * 1024 ** 2, ','));
+    expectRefusal(await importing(cells), /more than 10,000,000 cells/);
+  });
+
+  it('an .xlsx whose sheet inflates to 2 GiB, whether the archive states that size or lies about it', async () => {
+    for (const lying of [false, true]) {
+      const file = join(world.dataDir, `bomb-${lying}.xlsx`);
+      writeFileSync(file, workbook(bombSheet(2048, lying)));
+      expectRefusal(await importing(file), /more than 64 MiB .*unpacked/);
+    }
+  });
+
+  it('a tiny .xlsx whose one cell sits far out (the sheet spans its last row, or 1.6 billion cells)', async () => {
+    for (const [address, refusal] of [
+      ['XFD1048576', /more than 1,000,000 rows/],
+      ['XFD100000', /more than 10,000,000 cells/],
+    ] as const) {
+      const file = join(world.dataDir, `${address}.xlsx`);
+      const row = address.replace(/^[A-Z]+/, '');
+      const sheet = `${SHEET_START}<row r="${row}"><c r="${address}" t="inlineStr"><is><t>EC-000-000-001</t></is></c></row>${SHEET_END}`;
+      writeFileSync(file, workbook(entry('xl/worksheets/sheet1.xml', Buffer.from(sheet))));
+      expectRefusal(await importing(file), refusal);
+    }
+  });
+});
+
+const SHEET_START =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+const SHEET_END = '</sheetData></worksheet>';
+
+interface ZipEntry {
+  name: string;
+  /** The deflated data. */
+  data: Buffer;
+  crc: number;
+  size: number;
+}
+
+function entry(name: string, content: Buffer): ZipEntry {
+  return { name, data: deflateRawSync(content), crc: crc32(content), size: content.length };
+}
+
+/**
+ * A sheet of `mebibytes` MiB of rows, deflated without ever holding it: one MiB deflated with a full
+ * flush is a self-contained block, so the same bytes repeated inflate to that MiB again and again.
+ */
+function bombSheet(mebibytes: number, lying: boolean): ZipEntry {
+  const row = '<row><c t="inlineStr"><is><t>EC-000-000-001</t></is></c></row>';
+  const mebibyte = Buffer.alloc(1024 ** 2, row);
+  const start = Buffer.from(SHEET_START);
+  const end = Buffer.from(SHEET_END);
+  const flush = { finishFlush: constants.Z_FULL_FLUSH };
+  const block = deflateRawSync(mebibyte, flush);
+  let crc = crc32(start);
+  for (let i = 0; i < mebibytes; i++) crc = crc32(mebibyte, crc);
+  crc = crc32(end, crc);
+  const data = Buffer.concat([deflateRawSync(start, flush), ...Array<Buffer>(mebibytes).fill(block), deflateRawSync(end)]);
+  const size = start.length + mebibytes * mebibyte.length + end.length;
+  return { name: 'xl/worksheets/sheet1.xml', data, crc, size: lying ? 1024 : size };
+}
+
+/** A minimal .xlsx around one sheet: the parts Excel needs to open it. */
+function workbook(sheet: ZipEntry): Buffer {
+  const parts: [string, string][] = [
+    [
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    ],
+    [
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    ],
+    [
+      'xl/workbook.xml',
+      '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    ],
+    [
+      'xl/_rels/workbook.xml.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ],
+  ];
+  return zip([...parts.map(([name, text]) => entry(name, Buffer.from(text))), sheet]);
+}
+
+/** A zip archive of deflated entries: local headers and data, then the central directory. */
+function zip(entries: readonly ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const { name, data, crc, size } of entries) {
+    const fileName = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(0x21, 12);
+    local.writeUInt32LE(crc >>> 0, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc >>> 0, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
