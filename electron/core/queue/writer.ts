@@ -66,12 +66,15 @@ function isBusy(error: unknown): boolean {
  */
 export function whileBusy(options: BusyOptions): WhileBusy {
   let waiting: Promise<void> | null = null;
+  /** Once the limit is reached the run stops: later writes that find the lock taken do not wait it out again. */
+  let gaveUp: AppError | null = null;
   return async <T>(work: () => T | Promise<T>): Promise<T> => {
     while (waiting) await waiting;
     try {
       return await work();
     } catch (error) {
       if (!isBusy(error)) throw error;
+      if (gaveUp) throw gaveUp;
     }
     const since = options.now();
     let done!: () => void;
@@ -86,10 +89,10 @@ export function whileBusy(options: BusyOptions): WhileBusy {
           if (!isBusy(error)) throw error;
           const waited = options.now() - since;
           if (waited >= options.limitMs) {
-            throw new AppError(
+            throw (gaveUp = new AppError(
               'database_unavailable',
               `Another program kept the data file locked for ${Math.round(waited / 1000)} s, so results could not be saved. The items still in flight go back to the queue when the app or the CLI next starts.`,
-            );
+            ));
           }
         }
       }
