@@ -444,6 +444,8 @@ async function run({ db, credentials, log, out, values, positionals }: Context):
   const maxWaitMs = values['max-wait'] === undefined ? undefined : positiveInteger(values['max-wait'], 'max-wait', 0) * 1000;
   let gaveUp: NodeJS.Timeout | undefined;
   let gaveUpOffline = false;
+  let wasOffline = false;
+  let waitingForDatabase = false;
   const logging = runLogging(log, batchId);
   try {
     releaseAbandonedClaims(db, Date.now(), isClaimerAlive);
@@ -459,7 +461,18 @@ async function run({ db, credentials, log, out, values, positionals }: Context):
         onAnswers: logging.onAnswers,
         onStatus: (status) => {
           logging.onStatus?.(status);
-          const { offline } = status;
+          const { offline, databaseBusySince } = status;
+          if ((databaseBusySince !== undefined) !== waitingForDatabase) {
+            waitingForDatabase = databaseBusySince !== undefined;
+            process.stderr.write(
+              waitingForDatabase
+                ? 'Waiting: another program (an import?) is writing to the data file; sending goes on when it is done.\n'
+                : 'The data file is free again: sending goes on.\n',
+            );
+          }
+          // A change of the database's state alone says nothing about the connection.
+          if (offline.length === 0 && !wasOffline) return;
+          wasOffline = offline.length > 0;
           clearTimeout(gaveUp);
           if (offline.length === 0) {
             process.stderr.write('Back online: sending again.\n');

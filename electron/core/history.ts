@@ -25,7 +25,8 @@ export function listBatches(
   const limit = options.limit ?? 100;
   const offset = options.offset ?? 0;
   const ids = options.reference ? batchesHolding(db, options.reference) : null;
-  const where = ids ? 'WHERE id IN (SELECT value FROM json_each(?))' : '';
+  // A batch another process is still importing is not history yet: its counts would be partial.
+  const where = `WHERE importing IS NULL${ids ? ' AND id IN (SELECT value FROM json_each(?))' : ''}`;
   const args = ids ? [JSON.stringify(ids)] : [];
   const { total } = db.prepare(`SELECT COUNT(*) AS total FROM batches ${where}`).get(...args) as { total: number };
   const rows = db

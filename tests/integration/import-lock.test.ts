@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
+import { listBatches } from '../../electron/core/history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccount, type Account } from '../../electron/core/accounts';
 import { openDatabase, type Db } from '../../electron/core/db/open';
@@ -93,6 +94,7 @@ describe('an import in chunks', () => {
     other.prepare('UPDATE batches SET importing = ? WHERE id = ?').run(claimerName('import'), batchId);
     expect(claimAll(world.db, batchId)).toEqual([]);
     expect(batchesWaiting(world.db)).not.toContain(batchId);
+    expect(listBatches(world.db).batches.map((batch) => batch.id)).not.toContain(batchId);
     // Opening the file again leaves a live importer's batch alone.
     openDatabase(world.dataDir).close();
     expect(world.db.prepare('SELECT COUNT(*) FROM items WHERE reference LIKE ?').pluck().get('LIVE-%')).toBe(2);
