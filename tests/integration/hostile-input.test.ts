@@ -1,8 +1,9 @@
 /**
- * Hostile or mistaken input to `bulk-cancel import` is refused with exit 2 and one sentence, never a
- * crash: a 1 GB file, `/dev/zero` and an endless stream on stdin, a text under the size limit with too
- * many rows or cells, and `.xlsx` zip bombs (a sheet that inflates to 2 GiB, with a true or a lying
- * size in the archive, and a tiny sheet whose one cell makes it span millions of rows or cells).
+ * Hostile or mistaken input to the CLI is refused with exit 2 and one sentence, never a crash: a 1 GB
+ * file, `/dev/zero` and an endless stream on stdin (and `/dev/zero` as a key), a text under the size
+ * limit with too many rows or cells, and `.xlsx` zip bombs (a sheet that inflates to 2 GiB, with a
+ * true or a lying size in the archive, and a tiny sheet whose one cell makes it span millions of rows
+ * or cells).
  */
 import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,16 @@ describe('bulk-cancel import refuses hostile input', () => {
     const zero = openSync('/dev/zero', 'r');
     try {
       expectRefusal(await importing('-', zero), TOO_LARGE);
+    } finally {
+      closeSync(zero);
+    }
+  });
+
+  it('/dev/zero as the key of account add', async () => {
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      const run = await runCli(['--data-dir', world.dataDir, 'account', 'add', '--provider', 'electio', '--name', 'Zero'], zero);
+      expectRefusal(run, /API key on stdin is longer than 64 KiB/);
     } finally {
       closeSync(zero);
     }
