@@ -30,19 +30,10 @@ export function checkUnpackedSize(bytes: Uint8Array): void {
   let rows = 0;
   let cells = 0;
   const { entries, directoryStart } = centralDirectory(archive);
-  const data = entries.map((entry) => [entry, compressedData(archive, entry)] as const);
-  // The spreadsheet library reads the archive front to back, not by its directory: entries must fill
-  // the archive up to the directory, so no entry can be hidden from the directory, and so from here.
-  const ranges = data.map(([entry, bytes]) => [entry.offset, bytes.byteOffset - archive.byteOffset + bytes.length]);
-  ranges.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
-  let covered = 0;
-  for (const [start = 0, end = 0] of [...ranges, [directoryStart, directoryStart]]) {
-    // After an entry's data there may be a data descriptor (at most 24 bytes), nothing else.
-    if (start < covered || start - covered > 24) throw unreadableWorkbook();
-    covered = end;
-  }
-  for (const [entry, bytes] of data) {
-    const content = inflate(entry, bytes, budget);
+  const located = entries.map((entry) => ({ entry, ...compressedData(archive, entry) }));
+  checkTiled(located, directoryStart);
+  for (const { entry, data } of located) {
+    const content = inflate(entry, data, budget);
     budget -= content.length;
     if (/^xl\/worksheets\/[^/]+\.xml$/i.test(entry.name)) {
       const span = sheetSpan(content.toString('latin1'));
@@ -98,8 +89,27 @@ function zip64(extra: Buffer, size: number, compressedSize: number, offset: numb
   return { offset: start, compressedSize: compressed };
 }
 
-/** An entry's compressed bytes, found through its local header, which must agree with the directory. */
-function compressedData(archive: Buffer, entry: Entry): Buffer {
+/** After an entry's data may stand its data descriptor: signature, CRC and two 64-bit sizes at most. */
+const DATA_DESCRIPTOR_MAX = 24;
+
+/**
+ * The spreadsheet library reads the archive front to back, not by its directory: the entries must fill
+ * the archive up to the directory, so none can hide from the directory, and so from this measure.
+ */
+function checkTiled(spans: readonly { start: number; end: number }[], directoryStart: number): void {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let covered = 0;
+  for (const { start, end } of [...sorted, { start: directoryStart, end: directoryStart }]) {
+    if (start < covered || start - covered > DATA_DESCRIPTOR_MAX) throw unreadableWorkbook();
+    covered = end;
+  }
+}
+
+/**
+ * An entry's compressed bytes, found through its local header, which must agree with the directory,
+ * and the span from that header to the data's end.
+ */
+function compressedData(archive: Buffer, entry: Entry): { data: Buffer; start: number; end: number } {
   const { offset } = entry;
   if (offset + 30 > archive.length || archive.readUInt32LE(offset) !== 0x04034b50) throw unreadableWorkbook();
   // Without a data descriptor (flag bit 3) the local header states the size the library reads by.
@@ -110,7 +120,7 @@ function compressedData(archive: Buffer, entry: Entry): Buffer {
   const start = offset + 30 + archive.readUInt16LE(offset + 26) + archive.readUInt16LE(offset + 28);
   const data = archive.subarray(start, start + entry.compressedSize);
   if (data.length !== entry.compressedSize) throw unreadableWorkbook();
-  return data;
+  return { data, start: offset, end: start + data.length };
 }
 
 /** An entry's content, inflated to at most `budget` bytes; more than that is the workbook refused. */
