@@ -10,16 +10,7 @@ import { addAccount, type Account } from '../../electron/core/accounts';
 import { planImport, queueImport } from '../../electron/core/import/source';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import type { Action, ProviderId, Reason } from '../../shared/domain';
-import {
-  empty,
-  html,
-  json,
-  reset,
-  silence,
-  startReplayServer,
-  type ReplayServer,
-  type Reply,
-} from '../support/replay-server';
+import { empty, html, json, reset, silence, startReplayServer, type ReplayServer, type Reply } from '../support/replay-server';
 import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { runs } from './runs';
