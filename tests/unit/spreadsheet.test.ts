@@ -7,6 +7,7 @@ import writeXlsxFile from 'write-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import { planImport, readFile } from '../../electron/core/import/source';
 import { isXlsx } from '../../electron/core/import/spreadsheet';
+import { workbookOf } from '../support/xlsx';
 import { ref } from './helpers';
 
 async function workbook(): Promise<Buffer> {
@@ -28,6 +29,13 @@ async function workbook(): Promise<Buffer> {
 }
 
 describe('spreadsheets', () => {
+  it('reads cells named like a JavaScript object’s own properties as the text they are', async () => {
+    const names = ['toString', '__proto__', 'constructor', 'hasOwnProperty'];
+    const plan = planImport(await readFile(workbookOf([['Reference'], ...names.map((name) => [name]), [ref(1)]])));
+    expect(plan.entries.map((e) => e.reference)).toEqual([ref(1)]);
+    expect(plan.rejected.map((r) => r.value)).toEqual(names);
+  });
+
   it('reads the chosen sheet with the same checks as CSV, numbers as stored', async () => {
     const bytes = await workbook();
     expect(isXlsx(bytes)).toBe(true);
