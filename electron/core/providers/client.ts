@@ -1,12 +1,11 @@
 /**
- * The shape every provider client has, and the registry that builds the right one for an account
- * from its settings and its secret. Every text a carrier sends back passes the log's redaction with
+ * The registry that builds the right provider client for an account from its settings and its
+ * secret (the shape every client has lives in types.ts, re-exported here). Every text a carrier sends back passes the log's redaction with
  * the account's credentials before anything stores, prints or exports it.
  */
 import type { Account } from '../accounts';
 import { AppError, describeError } from '../errors';
 import { Secrets, redactText } from '../log';
-import type { ClaimedItem } from '../queue/store';
 import { SENDCLOUD_TOKEN_URL } from '../../../shared/provider-defaults';
 import { electioClient } from './electio';
 import type { Http } from './http';
@@ -14,16 +13,9 @@ import type { Answer } from './outcome';
 import { sendcloudClient } from './sendcloud';
 import { basicAuth, oauth2Auth, splitSecret, type SendcloudAuth } from './sendcloud-auth';
 import { sortedProClient } from './sorted-pro';
+import type { ProviderClient } from './types';
 
-export type SendItem = Pick<
-  ClaimedItem,
-  'id' | 'reference' | 'action' | 'externalOrderId' | 'externalShipmentId' | 'step' | 'maybeSent'
->;
-
-export interface ProviderClient {
-  /** Sends the cancellation for these items and answers for every one of them. */
-  cancel(items: readonly SendItem[]): Promise<Map<number, Answer>>;
-}
+export type { ProviderClient, SendItem } from './types';
 
 export interface ClientOptions {
   http: Http;

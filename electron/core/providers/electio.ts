@@ -6,7 +6,7 @@
  * its own entry saying `IsSuccess: true`, and only when no other entry for it says otherwise.
  */
 import type { Reason } from '../../../shared/domain';
-import type { ProviderClient, SendItem } from './client';
+import type { ProviderClient, SendItem } from './types';
 import type { Http, HttpAnswer } from './http';
 import { failed, retry, succeeded, type Answer, type Outcome } from './outcome';
 import {

@@ -7,7 +7,7 @@
  * "already cancelled" or "too late" alike, so the label is read back, and a failed read settles nothing.
  * Auth: HTTP Basic (public and secret key) or OAuth2 client credentials.
  */
-import type { ProviderClient, SendItem } from './client';
+import type { ProviderClient, SendItem } from './types';
 import type { Http, HttpAnswer, HttpResult } from './http';
 import { failed, gone, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
 import {

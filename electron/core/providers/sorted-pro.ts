@@ -7,7 +7,7 @@
  * seeds/sorted-pro-v2-cancelling-shipments.md and PROVIDERS.md (429 means "rule conflict").
  */
 import type { ApiLink } from '../../../shared/domain';
-import type { ProviderClient, SendItem } from './client';
+import type { ProviderClient, SendItem } from './types';
 import type { Http, HttpAnswer } from './http';
 import { failed, gone, pending, retry, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
 import {
