@@ -11,6 +11,7 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import electronLog from 'electron-log/node';
+import { APP_NAME } from './paths';
 
 export const REDACTED = '[redacted]';
 export const LOG_FILE = 'bulk-cancel.log';
@@ -176,6 +177,10 @@ export function formatRecord(event: string, fields: Fields | undefined, secrets?
 // console. The CLI's stdout and stderr belong to its contract, and a log that cannot be written must
 // never disturb the work, so those reports are dropped.
 electronLog.transports.console.writeFn = () => undefined;
+// Every file path is ours (resolvePathFn below), yet electron-log still asks for an app name and,
+// without Electron, looks for it in the package.json nearest the working folder: run from a folder
+// with none above it, its first write threw and the CLI exited 1 whatever happened.
+electronLog.transports.file.setAppName(APP_NAME);
 
 /** The log in `dir` (created when needed). Logging never throws, even when the file cannot be written. */
 export function openLog(dir: string, maxBytes = LOG_MAX_BYTES): Log {

@@ -22,19 +22,40 @@ export interface CliRun {
 /** Text for stdin, an open file descriptor, or a stream piped in until the command exits. */
 export type CliInput = string | Buffer | number | Readable;
 
-export function runCli(args: readonly string[], input: CliInput = ''): Promise<CliRun> {
+export interface CliOptions {
+  /** The folder the command runs in (default: the project's root); scripts run it from anywhere. */
+  cwd?: string;
+  /** Variables to set, or (undefined) to remove, on top of the test's own environment. */
+  env?: Record<string, string | undefined>;
+  /** Kills the command (SIGKILL) when it aborts: a guard for a command that might never end. */
+  signal?: AbortSignal;
+}
+
+export function runCli(args: readonly string[], input: CliInput = '', options: CliOptions = {}): Promise<CliRun> {
   const home = tempDir('bulk-cancel-cli-home-');
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: home.path, HOME: home.path };
   delete env.BULK_CANCEL_DATA_DIR;
   delete env.NODE_OPTIONS; // vitest's loader hooks are not the CLI's business
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const stdio: StdioOptions = [typeof input === 'number' ? input : 'pipe', 'pipe', 'pipe'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio,
+      signal: options.signal,
+      killSignal: 'SIGKILL',
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
+    child.on('error', (error) => {
+      if (error.name !== 'AbortError') reject(error); // an abort ends in 'close' with its signal
+    });
     child.on('close', (code, signal) => {
       if (typeof input === 'object' && !Buffer.isBuffer(input)) input.destroy();
       home.remove();
