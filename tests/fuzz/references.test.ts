@@ -52,6 +52,16 @@ interface Received {
   host: string;
 }
 
+/** The body that confirms the request at this path: empty for Electio, naming the shipment for Sorted, a status for Sendcloud. */
+function confirmation(url: string): string {
+  if (url.includes('/consignments/')) return '';
+  if (url.includes('/v2/parcels/')) return JSON.stringify({ status: 'cancelled', message: 'Parcel has been cancelled' });
+  if (url.includes('/v3/shipments/'))
+    return JSON.stringify({ data: { status: 'cancelled', message: 'Shipment has been cancelled' } });
+  const reference = decodeURIComponent(/^\/api\/shipments\/([^/?#]*)/.exec(url)?.[1] ?? '');
+  return JSON.stringify({ reference, message: `Shipment ${reference} has been cancelled` });
+}
+
 let server: Server;
 let origin: string;
 const received: Received[] = [];
@@ -60,9 +70,9 @@ beforeAll(async () => {
     received.push({ method: request.method ?? '', url: request.url ?? '', host: request.headers.host ?? '' });
     request.resume();
     request.on('end', () => {
+      // Each carrier's documented confirmation, so that every step of an action is sent.
       response.writeHead(200, { 'content-type': 'application/json' });
-      // Sorted's read-back wants a state; everything else takes any JSON object as success.
-      response.end(request.method === 'GET' ? '{"state":"created"}' : '{}');
+      response.end(confirmation(request.url ?? ''));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -155,7 +155,7 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
 /** Does the answer name this shipment, as Sorted's confirmations do (`reference`)? */
 function names(answer: HttpAnswer, reference: string): boolean {
   const named = (answer.json as { reference?: unknown } | undefined)?.reference;
-  return typeof named === 'string' && named.trim().toLowerCase() === reference.toLowerCase();
+  return typeof named === 'string' && named.toLowerCase() === reference.toLowerCase();
 }
 
 /**
