@@ -5,7 +5,9 @@
  */
 import { expect } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
-import { createClient, type SendItem } from '../../electron/core/providers/client';
+import { createClient } from '../../electron/core/providers/client';
+import type { SendItem } from '../../electron/core/providers/types';
+import { sendItem } from '../support/fixtures';
 import { createHttp } from '../../electron/core/providers/http';
 import type { Answer, Outcome } from '../../electron/core/providers/outcome';
 import type { Reason } from '../../shared/domain';
@@ -36,21 +38,6 @@ export interface Case {
   expected: Expected;
   /** `METHOD /path` of every request the client must send, in order. */
   sent: string[];
-}
-
-let nextId = 1;
-
-export function sendItem(reference: string, extra: Partial<SendItem> = {}): SendItem {
-  return {
-    id: nextId++,
-    reference,
-    action: 'cancel',
-    externalOrderId: null,
-    externalShipmentId: null,
-    step: null,
-    maybeSent: false,
-    ...extra,
-  };
 }
 
 export type AccountSpec = Omit<Account, 'id' | 'baseUrl'>;

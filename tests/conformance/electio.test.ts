@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../support/transports';
-import { answerFor, cancelThrough, expectVerdict, runCase, sendItem, type AccountSpec, type Case, type Expected } from './cases';
+import { sendItem } from '../support/fixtures';
+import { answerFor, cancelThrough, expectVerdict, runCase, type AccountSpec, type Case, type Expected } from './cases';
 import { empty, html, json, startReplayServer, type ReplayServer, type Reply } from '../support/replay-server';
 
 // Sources (snrnats/doc-centre, Sorted's public doc-centre):

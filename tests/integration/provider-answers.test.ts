@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
 import { createClient, type SendItem } from '../../electron/core/providers/client';
+import { sendItem } from '../support/fixtures';
 import { createHttp } from '../../electron/core/providers/http';
 import { SORTED_DEFAULT_API_KEY, sendcloudShipmentUuid, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { nodeTransport } from '../../electron/core/providers/node-transport';
@@ -17,17 +18,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.clearLog());
 
-let nextId = 1;
-const item = (reference: string, extra: Partial<SendItem> = {}): SendItem => ({
-  id: nextId++,
-  reference,
-  action: 'cancel',
-  externalOrderId: null,
-  externalShipmentId: null,
-  step: null,
-  maybeSent: false,
-  ...extra,
-});
+const item = sendItem;
 
 const client = (account: Omit<Account, 'id' | 'baseUrl'>, secret: string) =>
   createClient({ id: 'a', baseUrl: sim.url, ...account }, secret, {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { addAccount, type Account } from '../../electron/core/accounts';
 import { planImport, queueImport } from '../../electron/core/import/source';
 import { createClient, type SendItem } from '../../electron/core/providers/client';
+import { sendItem } from '../support/fixtures';
 import { createHttp } from '../../electron/core/providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import { listResults } from '../../electron/core/results';
@@ -37,17 +38,7 @@ const SECRETS: Record<ProviderId, string> = {
   sendcloud: 'public-key-0000:secret-key-0000',
 };
 
-let nextId = 1;
-const item = (reference: string, extra: Partial<SendItem> = {}): SendItem => ({
-  id: nextId++,
-  reference,
-  action: 'cancel',
-  externalOrderId: null,
-  externalShipmentId: null,
-  step: null,
-  maybeSent: false,
-  ...extra,
-});
+const item = sendItem;
 
 for (const transport of TRANSPORT_NAMES) {
   describe(`over ${transport}`, () => {

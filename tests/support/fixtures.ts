@@ -10,6 +10,7 @@ import { keychainStore, type CredentialStore } from '../../electron/core/credent
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { ELECTIO_DEFAULT_API_KEY } from '../simulator';
 import type { Transport } from '../../electron/core/providers/http';
+import type { SendItem } from '../../electron/core/providers/types';
 import { nodeTransport } from '../../electron/core/providers/node-transport';
 import type { RunnerDeps } from '../../electron/core/queue/runner';
 
@@ -67,4 +68,20 @@ export function runnerDeps(
   transport: Transport = nodeTransport,
 ): RunnerDeps {
   return { db: world.db, credentials: world.credentials, transport, now: Date.now, random: Math.random, owner };
+}
+
+let nextItemId = 1;
+
+/** An item as a provider client receives it: a plain cancel, never sent before, unless `extra` says otherwise. */
+export function sendItem(reference: string, extra: Partial<SendItem> = {}): SendItem {
+  return {
+    id: nextItemId++,
+    reference,
+    action: 'cancel',
+    externalOrderId: null,
+    externalShipmentId: null,
+    step: null,
+    maybeSent: false,
+    ...extra,
+  };
 }
