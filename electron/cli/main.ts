@@ -32,7 +32,7 @@ import { AppError, describeError, isAppError } from '../core/errors';
 import { planImport, queueImport, readFile, routeEntries, type AccountChoices, type Routing } from '../core/import/source';
 import { openLog, type Log } from '../core/log';
 import { batchOrigin } from '../core/origin';
-import { LOG_FOLDER, defaultDataDir, defaultLogDir } from '../core/paths';
+import { LOG_FOLDER, defaultDataDir, defaultLogDir, fileSystemReason, makeDataFolder } from '../core/paths';
 import { nodeTransport } from '../core/providers/node-transport';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../core/queue/runner';
 import { claimerName, isClaimerAlive } from '../core/queue/claimer';
@@ -85,6 +85,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new AppError('bad_input', '--data-dir needs a folder.');
     }
     dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir();
+    // Before the log, which would make its folder inside with Node's recursive mkdir (endless under /proc).
+    makeDataFolder(dataDir);
     // The log sits with the data it is about: in --data-dir's logs folder when one is given.
     log = openLog(typeof values['data-dir'] === 'string' ? join(dataDir, LOG_FOLDER) : defaultLogDir());
     log.info('cli', { command, version: version(), node: process.versions.node, platform: process.platform });
@@ -386,10 +388,7 @@ async function importFile({ db, out, values, positionals }: Context): Promise<nu
     bytes = await readInput(file);
   } catch (error) {
     if (isAppError(error)) throw error;
-    throw new AppError(
-      'bad_input',
-      `The file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? describeError(error)}).`,
-    );
+    throw new AppError('bad_input', `The file ${file} cannot be read: ${fileSystemReason(error)}.`);
   }
   // References are read only as providers that have an account (and only as --provider's, if given).
   const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));

@@ -3,7 +3,7 @@
  * above it), on a fresh data folder. Its exit codes, its log and its error sentences must not depend
  * on where it is started, and a bad data folder or a missing desktop session is told in plain words.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FILE } from '../../electron/core/log';
@@ -94,5 +94,58 @@ describe('bulk-cancel from a folder outside the project', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/command=status/);
     expect(existsSync(join(dataDir, 'logs', LOG_FILE))).toBe(true);
+  });
+});
+
+describe('bulk-cancel tells a bad file or data folder in plain words', () => {
+  it('an import file that does not exist, or is a folder', async () => {
+    const dataDir = freshDataDir();
+    await addAccount(dataDir);
+    try {
+      expectRefusal(
+        await cli(['--data-dir', dataDir, 'import', join(outside.path, 'missing.csv')]),
+        2,
+        /missing\.csv cannot be read: it does not exist\./,
+      );
+      expectRefusal(
+        await cli(['--data-dir', dataDir, 'import', outside.path]),
+        2,
+        /cannot be read: it is a folder, not a file\./,
+      );
+    } finally {
+      await removeAccount(dataDir);
+    }
+  });
+
+  it('--data-dir naming a file, or a folder inside a file, is bad usage (exit 2)', async () => {
+    const file = join(outside.path, 'not-a-folder');
+    writeFileSync(file, 'x');
+    expectRefusal(await cli(['--data-dir', file, 'status']), 2, /not-a-folder is a file, not a folder/);
+    expectRefusal(await cli(['--data-dir', join(file, 'data'), 'status']), 2, /not-a-folder is a file, not a folder/);
+  });
+
+  it('--data-dir where no folder can be made (/proc) exits 2 at once', async () => {
+    // Node's recursive mkdir spins for ever there; the guard only ends a command that would never end.
+    const guard = { signal: AbortSignal.timeout(20_000) };
+    expectRefusal(await cli(['--data-dir', '/proc/nope', 'status'], '', guard), 2, /\/proc\/nope cannot be created/);
+    expectRefusal(await cli(['--data-dir', '/proc/nope/deeper', 'status'], '', guard), 2, /\/proc\/nope cannot be created/);
+  });
+
+  it('without a desktop session: start a D-Bus session (GNOME Keyring is installed), or install a keyring where none is', async () => {
+    const noSession = { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined };
+    const add = (env: CliOptions['env']) =>
+      cli(['--data-dir', freshDataDir(), 'account', 'add', '--provider', 'electio', '--name', 'X'], 'probe-key-123\n', { env });
+    // The tests' own machine has GNOME Keyring (README: Prerequisites).
+    const installed = await add(noSession);
+    expectRefusal(
+      installed,
+      3,
+      /GNOME Keyring is installed.*no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set.*dbus-run-session/,
+    );
+    expect(installed.stderr).not.toMatch(/apt install/);
+    // A PATH with nothing on it: no keyring program can be found.
+    const none = await add({ ...noSession, PATH: tempDir('bulk-cancel-empty-path-').path });
+    expectRefusal(none, 3, /install .*gnome-keyring/);
+    expect(none.stderr).not.toMatch(/dbus-run-session/);
   });
 });

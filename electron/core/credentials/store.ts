@@ -3,6 +3,8 @@
  * account id). Kept behind this small interface because keytar is archived upstream and a
  * maintained successor should be able to replace it without touching the rest of the app.
  */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { AppError, describeError } from '../errors';
 
 export interface CredentialStore {
@@ -49,6 +51,11 @@ export function keychainStore(service: string = KEYCHAIN_SERVICE): CredentialSto
   };
 }
 
+/**
+ * What keeps the keychain out of reach, in words that lead to the fix. On Linux the Secret Service
+ * lives on the D-Bus session bus: over SSH or in CI there is none, and installing GNOME Keyring
+ * (often installed already) does not help; starting a session does.
+ */
 function keychainError(error: unknown): AppError {
   const detail = describeError(error);
   if (/locked/i.test(detail)) {
@@ -57,5 +64,31 @@ function keychainError(error: unknown): AppError {
       'The system keychain is locked. Unlock it (log in to your keyring) and try again.',
     );
   }
+  const address = process.env.DBUS_SESSION_BUS_ADDRESS;
+  const noBus = !address
+    ? 'DBUS_SESSION_BUS_ADDRESS is not set'
+    : /could not connect/i.test(detail)
+      ? `${address} cannot be reached`
+      : '';
+  if (process.platform === 'linux' && noBus && isInstalled('gnome-keyring-daemon')) {
+    return new AppError(
+      'keychain_unavailable',
+      `No system keychain is available, so the API key cannot be stored safely: GNOME Keyring is installed, but there is no desktop session to reach it (no D-Bus session bus: ${noBus}); ` +
+        `start one with an unlocked keyring around the command, e.g. dbus-run-session -- sh -c 'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets; bulk-cancel ...'.`,
+    );
+  }
   return new AppError('keychain_unavailable', NO_KEYCHAIN_MESSAGE);
+}
+
+/** Whether a program is on the PATH (an executable file of that name in one of its folders). */
+function isInstalled(program: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((folder) => {
+    if (!folder) return false;
+    try {
+      accessSync(join(folder, program), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

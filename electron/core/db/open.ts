@@ -3,10 +3,10 @@
  * the numbered migrations. A database written by a newer app is refused rather than guessed at.
  * An import left half written by a process that died is removed here, before anything reads it.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, describeError } from '../errors';
+import { makeDataFolder } from '../paths';
 import { isClaimerAlive } from '../queue/claimer';
 import { discardUnfinishedImports } from '../queue/store';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -25,9 +25,10 @@ export interface OpenOptions {
 
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   const file = join(dataDir, DATABASE_FILE);
+  // A data folder that cannot be made is the clerk's choice of folder, not the database's fault.
+  makeDataFolder(dataDir);
   let db: Db;
   try {
-    mkdirSync(dataDir, { recursive: true });
     db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (error) {
     throw databaseError(file, error);
