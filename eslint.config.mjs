@@ -1,21 +1,11 @@
 // Lint rules, including the layering: every import in electron/, renderer/ and shared/ goes along an
 // allowed edge of the layer graph (layers/imports, below), and no runtime import cycle (import-x/no-cycle).
-import { builtinModules, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-
-const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
-const noElectron = {
-  name: 'electron',
-  message: 'Core, CLI and shared code must run without Electron: pass what you need in from electron/main.',
-};
-const noNode = nodeBuiltins.map((name) => ({
-  name,
-  message: 'The renderer has no Node: ask main through the typed bridge (shared/contract.ts).',
-}));
 
 // The layer graph. A file belongs to the layer whose folder holds it; it may import files of the layers in
 // `layers`, Node built-ins if `node`, the `electron` package (and its subpaths) if `electron`, and npm
@@ -176,32 +166,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**', 'electron/cli/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
-  },
-  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron, ...noNode],
-          patterns: [
-            { group: ['**/electron/**', '**/electron'], message: 'The renderer talks to main only through the typed bridge.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['shared/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [noElectron, ...noNode.map((rule) => ({ ...rule, message: 'shared/ runs in main and renderer: no Node.' }))] },
-      ],
-    },
   },
   {
     files: ['electron/**', 'renderer/**', 'shared/**'],
