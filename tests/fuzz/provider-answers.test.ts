@@ -11,11 +11,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccount, type Account } from '../../electron/core/accounts';
-import { planImport, queueImport } from '../../electron/core/import/source';
 import { MAX_BODY_BYTES } from '../../electron/core/providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import type { Action } from '../../shared/domain';
-import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
+import { queueList, runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { electioReference, sendcloudReference, sortedReference } from './arbitraries';
 import { runs } from './runs';
@@ -196,20 +195,13 @@ async function drain(
 ) {
   script = answers;
   served = 0;
-  const plan = planImport({ text: `Reference\n${references.join('\n')}`, encoding: 'UTF-8', notes: [] }, { action });
-  if (plan.entries.length === 0) return null;
-  const { batchId } = queueImport(world.db, plan, {
-    sourceName: null,
-    action,
-    accounts: {
-      electio: accounts.electio?.id,
-      'sorted-pro': accounts['sorted-pro']?.id,
-      sendcloud: (oauth ? accounts.oauth2 : accounts.basic)?.id,
-    },
-    createdBy: null,
-    machine: null,
-    now: Date.now(),
+  const queued = queueList(world.db, references, action, {
+    electio: accounts.electio?.id,
+    'sorted-pro': accounts['sorted-pro']?.id,
+    sendcloud: (oauth ? accounts.oauth2 : accounts.basic)?.id,
   });
+  if (!queued) return null;
+  const { batchId } = queued;
   const report = await runBatch(runnerDeps(world, 'fuzz', TRANSPORTS[transport]), batchId, {
     ...DEFAULT_RUN_OPTIONS,
     concurrency: 4,
@@ -227,7 +219,7 @@ async function drain(
        WHERE batch_key = (SELECT key FROM batches WHERE id = ?) ORDER BY seq`,
     )
     .all(batchId) as StoredItem[];
-  expect(items).toHaveLength(plan.entries.length);
+  expect(items).toHaveLength(queued.items);
   return { report, items };
 }
 

@@ -7,11 +7,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccount, type Account } from '../../electron/core/accounts';
-import { planImport, queueImport } from '../../electron/core/import/source';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner';
 import type { Action, ProviderId, Reason } from '../../shared/domain';
 import { empty, html, json, reset, silence, startReplayServer, type ReplayServer, type Reply } from '../support/replay-server';
-import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
+import { queueList, runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORT_NAMES, TRANSPORTS, type TransportName } from '../support/transports';
 import { runs } from './runs';
 
@@ -289,20 +288,13 @@ interface StoredItem {
 /** Queues one reference and drains its batch while the replay server plays the script. */
 async function drain(reference: string, action: Action, script: Reply[], maxAttempts: number, transport: TransportName) {
   server.play(script);
-  const plan = planImport({ text: `Reference\n${reference}`, encoding: 'UTF-8', notes: [] }, { action });
-  expect(plan.entries).toHaveLength(1);
-  const { batchId } = queueImport(world.db, plan, {
-    sourceName: null,
-    action,
-    accounts: {
-      electio: accounts.electio?.id,
-      'sorted-pro': accounts['sorted-pro']?.id,
-      sendcloud: accounts.sendcloud?.id,
-    },
-    createdBy: null,
-    machine: null,
-    now: Date.now(),
+  const queued = queueList(world.db, [reference], action, {
+    electio: accounts.electio?.id,
+    'sorted-pro': accounts['sorted-pro']?.id,
+    sendcloud: accounts.sendcloud?.id,
   });
+  if (queued?.items !== 1) throw new Error(`${reference} was not queued as one item`);
+  const { batchId } = queued;
   const report = await runBatch(runnerDeps(world, 'verdicts', TRANSPORTS[transport]), batchId, {
     ...DEFAULT_RUN_OPTIONS,
     concurrency: 1,

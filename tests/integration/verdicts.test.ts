@@ -5,7 +5,6 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addAccount, type Account } from '../../electron/core/accounts';
-import { planImport, queueImport } from '../../electron/core/import/source';
 import { createClient, type SendItem } from '../../electron/core/providers/client';
 import { sendItem } from '../support/fixtures';
 import { createHttp } from '../../electron/core/providers/http';
@@ -13,7 +12,7 @@ import { DEFAULT_RUN_OPTIONS, runBatch } from '../../electron/core/queue/runner'
 import { listResults } from '../../electron/core/results';
 import type { Action, ProviderId } from '../../shared/domain';
 import { electioReference, sendcloudShipmentUuid, sortedReference } from '../simulator';
-import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
+import { queueList, runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 import {
   empty,
   html,
@@ -218,15 +217,8 @@ describe('runs through the queue', () => {
       { provider, name: `${provider} account`, baseUrl: server.url, secret: SECRETS[provider], settings },
       Date.now(),
     );
-    const plan = planImport({ text: ['reference', ...references].join('\n'), encoding: 'UTF-8', notes: [] });
-    const { batchId } = queueImport(world.db, plan, {
-      accounts: { [provider]: account.id },
-      sourceName: null,
-      action,
-      createdBy: null,
-      machine: null,
-      now: Date.now(),
-    });
+    const batchId = queueList(world.db, references, action, { [provider]: account.id })?.batchId;
+    if (!batchId) throw new Error('nothing was queued');
     await runBatch(runnerDeps(world, 'verdicts'), batchId, {
       ...DEFAULT_RUN_OPTIONS,
       pacing: false,

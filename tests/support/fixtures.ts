@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAccount, type Account } from '../../electron/core/accounts';
+import { planImport, queueImport, type AccountChoices } from '../../electron/core/import/source';
+import type { Action } from '../../shared/domain';
 import { keychainStore, type CredentialStore } from '../../electron/core/credentials/store';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { ELECTIO_DEFAULT_API_KEY } from '../simulator';
@@ -84,4 +86,19 @@ export function sendItem(reference: string, extra: Partial<SendItem> = {}): Send
     maybeSent: false,
     ...extra,
   };
+}
+
+/**
+ * Imports a pasted list of references as a new batch with this action, each provider's items to the
+ * account given for it; null when the list holds no valid reference (nothing is queued then).
+ */
+export function queueList(
+  db: Db,
+  references: readonly string[],
+  action: Action,
+  accounts: AccountChoices,
+): { batchId: string; items: number } | null {
+  const plan = planImport({ text: ['Reference', ...references].join('\n'), encoding: 'UTF-8', notes: [] }, { action });
+  if (plan.entries.length === 0) return null;
+  return queueImport(db, plan, { sourceName: null, action, accounts, createdBy: null, machine: null, now: Date.now() });
 }
