@@ -3,7 +3,9 @@
  * `--json` that may stand before or after the command. Bad usage is an AppError (exit 2).
  */
 import { parseArgs } from 'node:util';
+import { ACTIONS, Action, PROVIDER_IDS, ProviderId } from '../../shared/domain';
 import { AppError } from '../core/errors';
+import { HELP, helpFor } from './help';
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
@@ -26,6 +28,7 @@ const OPTIONS = {
   'max-wait': { type: 'string' },
   format: { type: 'string' },
   failed: { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -36,10 +39,13 @@ export const COMMANDS = {
   'account add': ['provider', 'name', 'base-url', 'integration-id', 'auth', 'token-url', 'rate'],
   'account list': [],
   'account remove': [],
+  'account set-key': [],
   import: ['account', 'provider', 'action'],
-  run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait'],
+  run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait', 'retry-failed'],
+  stop: ['batch'],
   results: ['batch', 'format', 'failed'],
   status: ['batch'],
+  batches: [],
   diagnostics: [],
 } as const satisfies Record<string, readonly OptionName[]>;
 
@@ -50,6 +56,8 @@ export interface ParsedCommand {
   positionals: string[];
   /** `--account` may be repeated, so it is a list; every other option is given once. */
   values: Partial<Record<Exclude<OptionName, 'account'>, string | boolean>> & { account?: string[] };
+  /** The help asked for (`--help`, `help TOPIC`, `COMMAND --help`): printed instead of running anything. */
+  help?: string;
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommand {
@@ -61,16 +69,18 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   }
   const values = parsed.values as ParsedCommand['values'];
   let positionals = parsed.positionals;
-  if (positionals.length === 0) return { command: null, positionals, values };
+  if (positionals.length === 0) return { command: null, positionals, values, ...(values.help ? { help: HELP } : {}) };
 
   let command: CommandName | undefined;
   const [first, second] = positionals;
+  if (first === 'help') return { command: null, positionals: [], values, help: helpFor(positionals.slice(1)) };
   if (first === 'account') {
     const sub = `account ${second ?? ''}`;
+    if (second === undefined && values.help) return { command: null, positionals: [], values, help: helpFor(['account']) };
     if (!(sub in COMMANDS))
       throw new AppError(
         'bad_input',
-        'Use "bulk-cancel account add", "bulk-cancel account list" or "bulk-cancel account remove NAME".',
+        'Use "bulk-cancel account add", "bulk-cancel account list", "bulk-cancel account remove NAME" or "bulk-cancel account set-key NAME".',
       );
     command = sub as CommandName;
     positionals = positionals.slice(2);
@@ -85,7 +95,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     if (!allowed.has(name))
       throw new AppError('bad_input', `The option --${name} does not apply to "${command}". See bulk-cancel --help.`);
   }
-  return { command, positionals, values };
+  return { command, positionals, values, ...(values.help ? { help: helpFor(command.split(' ')) } : {}) };
 }
 
 /** Node's parseArgs messages as one plain sentence (its unknown-option text runs on with advice about `--`). */
@@ -113,65 +123,19 @@ export function positiveInteger(
   return n;
 }
 
-export const HELP = `bulk-cancel: cancel many shipments at once, from the command line.
+/** --provider: one of the providers' ids, or none. */
+export function providerOption(value: string | boolean | undefined): ProviderId | undefined {
+  if (value === undefined) return undefined;
+  const parsed = ProviderId.safeParse(value);
+  if (!parsed.success)
+    throw new AppError('bad_input', `Unknown provider "${String(value)}". Use one of: ${PROVIDER_IDS.join(', ')}.`);
+  return parsed.data;
+}
 
-Usage: bulk-cancel [--data-dir DIR] [--json] COMMAND [options]
-
-Commands:
-  account add --provider electio|sorted-pro|sendcloud --name NAME [--base-url URL] [--rate N]
-              [--integration-id N] [--auth basic|oauth2] [--token-url URL]
-                         add an account; its secret is read as one line from stdin and
-                         kept in the system keychain. Electio and Sorted PRO: the API key.
-                         Sendcloud: PUBLIC_KEY:SECRET_KEY (--auth basic, the default) or
-                         CLIENT_ID:CLIENT_SECRET (--auth oauth2; --token-url overrides
-                         Sendcloud's token address). --integration-id is the shop
-                         integration whose shipments "cancel" removes (Sendcloud only).
-                         --rate: requests per minute (default: the provider's own pace).
-                         --base-url is the API root the provider's paths hang from
-  account list           list accounts
-  account remove NAME    remove an account and its key (refused while it has queued items)
-  import FILE [--account NAME]... [--provider ID] [--action ACTION]
-                         check a CSV or text list (FILE may be - for stdin) and queue
-                         its references as a new batch; sends nothing. Each row goes to
-                         the account its "account" column names, else to the --account
-                         given for its provider (repeat --account, one per provider),
-                         else to its provider's only account. --provider reads every
-                         reference as that provider's. ACTION (default cancel):
-                           cancel             cancel the shipment; for Sendcloud this removes
-                                              the shipment from the shop integration and
-                                              does NOT cancel a label
-                           cancel-and-delete  Sorted PRO: cancel, then delete the shipment
-                                              (others: cancel)
-                           cancel-label       Sendcloud: cancel the label by parcel id or
-                                              shipment id (others: cancel)
-  run --batch ID [--concurrency N] [--chunk-size N] [--max-attempts N] [--max-wait S]
-                         send the batch's queued cancellations until each item is final
-                         (concurrency: requests in flight, default 4; chunk size: Electio
-                         cancellist length, default 100, 1 = one request per item;
-                         max attempts per item before it fails, default 5). Offline, it
-                         waits and retries by itself without spending attempts; --max-wait
-                         gives up after S seconds offline (exit 1, items stay queued).
-                         Items a crashed run left in flight are taken back at once.
-                         A Sendcloud label cancellation it accepts but finishes later
-                         ends "pending": not failed
-  results --batch ID [--format json|csv] [--failed]
-                         every item's result, in import order
-  status [--batch ID]    item counts per state
-  diagnostics            a text for support: versions, folders, counts, accounts with the
-                         kind of key each has (never a key), the last 200 log lines
-
-Providers: electio (Electio, Sorted PRO v1; references like EC-000-05D-1NS),
-sorted-pro (Sorted PRO v2; sp_ and digits), sendcloud (shipment UUIDs, or the
-external_order_id and external_shipment_id columns; parcel or shipment ids for
-cancel-label).
-
-Global options:
-  --data-dir DIR         where the data lives (else $BULK_CANCEL_DATA_DIR, else the app's own)
-  --json                 print exactly one JSON document on stdout
-  -h, --help             this help
-  --version              the version
-
-Exit codes: 0 done; 1 done but some items failed; 2 bad usage or bad input (nothing
-changed); 3 an account needs attention (key missing or refused, no keychain);
-4 the database cannot be used.
-`;
+/** --action: one of the actions, `cancel` when none is given. */
+export function actionOption(value: string | boolean | undefined): Action {
+  if (value === undefined) return 'cancel';
+  const parsed = Action.safeParse(value);
+  if (!parsed.success) throw new AppError('bad_input', `Unknown action "${String(value)}". Use one of: ${ACTIONS.join(', ')}.`);
+  return parsed.data;
+}

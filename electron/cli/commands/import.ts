@@ -1,0 +1,145 @@
+/**
+ * `bulk-cancel import FILE`: reads a list, routes each reference to its account and queues it as a
+ * new batch (sending nothing), and says what was rejected, collapsed, or already cancelled before.
+ */
+import { PROVIDER_IDS, PROVIDER_LABELS, actionDescription, type ProviderId } from '../../../shared/domain';
+import { listAccounts, type Account } from '../../core/accounts';
+import type { Db } from '../../core/db/open';
+import { AppError, isAppError } from '../../core/errors';
+import { planImport, queueImport, readFile, routeEntries, type AccountChoices, type Routing } from '../../core/import/source';
+import { batchOrigin } from '../../core/origin';
+import { fileSystemReason } from '../../core/paths';
+import { alreadySucceeded } from '../../core/results';
+import { actionOption, providerOption } from '../args';
+import { EXIT, type Context } from '../context';
+import { readInput } from '../io';
+import { namedAccount } from './account-key';
+
+/**
+ * The accounts named with --account, one per provider. Each must exist and, with --provider, be
+ * of that provider.
+ */
+function chooseAccounts(db: Db, names: readonly string[], provider: ProviderId | undefined): AccountChoices {
+  const choices: AccountChoices = {};
+  const chosen = new Map<ProviderId, Account>();
+  for (const name of names) {
+    const account = namedAccount(db, name);
+    if (provider && account.provider !== provider)
+      throw new AppError('bad_input', `Account "${account.name}" is ${account.provider}, not ${provider}.`);
+    const other = chosen.get(account.provider);
+    if (other && other.id !== account.id) {
+      throw new AppError(
+        'bad_input',
+        `"${other.name}" and "${account.name}" are both ${account.provider} accounts: give at most one --account per provider.`,
+      );
+    }
+    chosen.set(account.provider, account);
+    choices[account.provider] = account.id;
+  }
+  return choices;
+}
+
+/** Refuses, before anything is queued, a list that needs a choice of account or has no valid row. */
+function checkRouting(routing: Routing): void {
+  const [ambiguous] = routing.ambiguous;
+  if (ambiguous) {
+    throw new AppError(
+      'bad_input',
+      `Several ${ambiguous.provider} accounts fit (${ambiguous.accounts.map((a) => a.name).join(', ')}): choose one with --account NAME (one --account per provider), or name the account in an "account" column.`,
+    );
+  }
+  if (routing.items.length === 0) {
+    const [first] = routing.rejected;
+    throw new AppError(
+      'bad_input',
+      `No valid reference to cancel was found in this list; nothing was queued.${first ? ` Row ${first.row}: ${first.error}` : ''}`,
+    );
+  }
+}
+
+export async function importFile({ db, out, values, positionals }: Context): Promise<number> {
+  const [file, ...extra] = positionals;
+  if (!file || extra.length) throw new AppError('bad_input', 'Give exactly one FILE to import (or - for stdin).');
+  const provider = providerOption(values.provider);
+  const action = actionOption(values.action);
+  const choices = chooseAccounts(db, values.account ?? [], provider);
+  const accounts = listAccounts(db);
+  if (accounts.length === 0) {
+    throw new AppError('bad_input', 'No account exists yet. Add one with: bulk-cancel account add --provider ID --name NAME.');
+  }
+  const held = new Set(accounts.map((account) => account.provider));
+  if (provider && !held.has(provider)) {
+    throw new AppError(
+      'bad_input',
+      `No ${provider} account exists yet. Add one with: bulk-cancel account add --provider ${provider} --name NAME.`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(file);
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw new AppError('bad_input', `The file ${file} cannot be read: ${fileSystemReason(error)}.`);
+  }
+  // References are read only as providers that have an account (and only as --provider's, if given).
+  const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
+  const plan = planImport(await readFile(bytes), { providers, action });
+  checkRouting(routeEntries(plan, accounts, choices, action));
+  // Asked before queueing, as the app's preview does: the new batch's own items are not done yet anyway.
+  const alreadyDone = alreadySucceeded(db, plan.entries);
+  const queued = queueImport(db, plan, {
+    sourceName: file === '-' ? null : file,
+    action,
+    accounts: choices,
+    ...batchOrigin(),
+    now: Date.now(),
+  });
+  const routes = queued.routes.map((route) => ({
+    account: route.accountName,
+    provider: route.provider,
+    action: route.action,
+    items: route.items,
+  }));
+  const withoutIntegration = queued.routes.filter(
+    (route) =>
+      route.provider === 'sendcloud' &&
+      route.action === 'cancel' &&
+      accounts.find((account) => account.id === route.accountId)?.settings.integrationId === undefined,
+  );
+  out.result(
+    {
+      batchId: queued.batchId,
+      items: queued.items,
+      duplicates: queued.duplicates,
+      rejected: queued.rejected,
+      routes,
+      // Only when there is something to say, so the document stays as it was for every other list.
+      ...(alreadyDone.total > 0 ? { alreadyDone } : {}),
+    },
+    () => [
+      `Queued batch ${queued.batchId}: ${queued.items} item(s); ${queued.duplicates} duplicate(s) collapsed; ${queued.rejected.length} row(s) rejected.`,
+      ...routes.map(
+        (route) =>
+          `  ${route.items} item(s) for account "${route.account}" (${PROVIDER_LABELS[route.provider]}): ${actionDescription(route.action, route.provider)}.`,
+      ),
+      ...withoutIntegration.map(
+        (route) =>
+          `  Note: account "${route.accountName}" has no integration id, so its items cannot be removed from an integration; remove the account and add it again with --integration-id.`,
+      ),
+      ...queued.rejected.map((r) => `  row ${r.row}: ${r.error}`),
+      ...(alreadyDone.total > 0
+        ? [
+            `  Warning: ${alreadyDone.total} reference(s) in this list were already cancelled in an earlier batch; they are sent again.`,
+            ...alreadyDone.items.map(
+              (done) => `  row ${done.row}: ${done.reference} was already cancelled in batch ${done.batchId}.`,
+            ),
+            ...(alreadyDone.total > alreadyDone.items.length
+              ? [`  … and ${alreadyDone.total - alreadyDone.items.length} more.`]
+              : []),
+          ]
+        : []),
+      `Send it with: bulk-cancel run --batch ${queued.batchId}`,
+    ],
+  );
+  return EXIT.done;
+}
