@@ -120,3 +120,13 @@ export type StateCounts = Record<ItemState, number>;
 export function emptyCounts(): StateCounts {
   return { queued: 0, in_flight: 0, succeeded: 0, failed: 0, pending: 0, stopped: 0 };
 }
+
+/** Every item, whatever its state. */
+export function totalCount(counts: StateCounts): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+/** Items still waiting: queued, or being sent right now. A batch with none is finished. */
+export function waitingCount(counts: StateCounts): number {
+  return counts.queued + counts.in_flight;
+}

@@ -12,6 +12,7 @@ import type { SessionCredentials } from './credentials/session';
 import type { Db } from './db/open';
 import { AppError } from './errors';
 import { splitSecret } from './providers/sendcloud-auth';
+import { waitingItems } from './queue/summary';
 
 export interface Account {
   id: string;
@@ -151,11 +152,7 @@ export async function updateAccount(
 export async function removeAccount(db: Db, credentials: CredentialStore, id: string, now: number): Promise<void> {
   const account = getAccount(db, id);
   if (!account) throw new AppError('not_found', 'That account no longer exists.');
-  const { waiting } = db
-    .prepare(
-      "SELECT COUNT(*) AS waiting FROM items WHERE account_key = (SELECT key FROM accounts WHERE id = ?) AND state IN ('queued', 'in_flight')",
-    )
-    .get(id) as { waiting: number };
+  const waiting = waitingItems(db, { accountId: id });
   if (waiting > 0) {
     throw new AppError(
       'conflict',

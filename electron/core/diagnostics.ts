@@ -7,11 +7,12 @@
 import { statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { dirname } from 'node:path';
-import { emptyCounts, PROVIDER_LABELS, type ItemState } from '../../shared/domain';
+import { PROVIDER_LABELS } from '../../shared/domain';
 import { listAccounts, viewAccount, type Account } from './accounts';
 import type { CredentialStore } from './credentials/store';
 import type { Db } from './db/open';
 import type { Log } from './log';
+import { batchStates, itemCounts } from './queue/summary';
 
 export const DIAGNOSTIC_LOG_LINES = 200;
 
@@ -44,8 +45,8 @@ export async function diagnosticsText(input: DiagnosticsInput): Promise<string> 
     `Data folder: ${dirname(db.name)}`,
     `Log folder: ${log.dir ?? 'none (no log is kept)'}`,
     `Database: schema ${String(db.pragma('user_version', { simple: true }))}, ${databaseSize(db.name)}`,
-    `Batches: ${batchStates(db)}`,
-    `Items: ${itemStates(db)}`,
+    `Batches: ${batchLine(db)}`,
+    `Items: ${itemLine(db)}`,
     '',
     `Accounts (${accounts.length}):`,
     ...(accounts.length ? accounts : ['  none']),
@@ -97,23 +98,13 @@ function databaseSize(file: string): string {
   return `${(main / 1024 / 1024).toFixed(1)} MiB (${main} bytes, write-ahead log ${wal} bytes)`;
 }
 
-function batchStates(db: Db): string {
-  const rows = db
-    .prepare(
-      `SELECT b.paused AS paused, EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.state IN ('queued', 'in_flight')) AS waiting
-       FROM batches b`,
-    )
-    .all() as { paused: number; waiting: number }[];
-  const waiting = rows.filter((row) => row.waiting === 1);
-  const paused = waiting.filter((row) => row.paused === 1).length;
-  return `${rows.length} (waiting or sending ${waiting.length - paused}, paused ${paused}, finished ${rows.length - waiting.length})`;
+function batchLine(db: Db): string {
+  const { total, waiting, paused } = batchStates(db);
+  return `${total} (waiting or sending ${waiting - paused}, paused ${paused}, finished ${total - waiting})`;
 }
 
-function itemStates(db: Db): string {
-  const counts = emptyCounts();
-  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items GROUP BY state').all() as { state: ItemState; n: number }[];
-  for (const row of rows) counts[row.state] = row.n;
-  return Object.entries(counts)
+function itemLine(db: Db): string {
+  return Object.entries(itemCounts(db))
     .map(([state, n]) => `${state} ${n}`)
     .join(', ');
 }

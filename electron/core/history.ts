@@ -3,9 +3,11 @@
  * reference went across all batches; and deleting a finished batch's history.
  */
 import type { HistoryBatch, ReferenceHit } from '../../shared/contract';
-import { emptyCounts, type Action, type ItemState, type ProviderId, type Reason } from '../../shared/domain';
+import { totalCount, waitingCount, type Action, type ItemState, type ProviderId, type Reason } from '../../shared/domain';
 import type { Db } from './db/open';
 import { AppError } from './errors';
+import { batchCounts } from './queue/store';
+import { waitingItems } from './queue/summary';
 
 interface BatchRow {
   key: number;
@@ -34,15 +36,11 @@ export function listBatches(
       `SELECT key, id, source_name, created_at, created_by, machine, action, paused FROM batches ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
     )
     .all(...args, limit, offset) as BatchRow[];
-  const countsOf = db.prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_key = ? GROUP BY state');
   const accountsOf = db.prepare(
     'SELECT DISTINCT a.name FROM items i JOIN accounts a ON a.key = i.account_key WHERE i.batch_key = ? ORDER BY a.name COLLATE NOCASE',
   );
   const batches = rows.map((row): HistoryBatch => {
-    const counts = emptyCounts();
-    for (const { state, n } of countsOf.all(row.key) as { state: ItemState; n: number }[]) counts[state] = n;
-    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    const waiting = counts.queued + counts.in_flight;
+    const counts = batchCounts(db, row.id);
     return {
       id: row.id,
       sourceName: row.source_name,
@@ -51,9 +49,9 @@ export function listBatches(
       machine: row.machine,
       accounts: (accountsOf.all(row.key) as { name: string }[]).map((a) => a.name),
       action: row.action,
-      total,
+      total: totalCount(counts),
       counts,
-      state: waiting === 0 ? 'finished' : row.paused ? 'paused' : 'sending',
+      state: waitingCount(counts) === 0 ? 'finished' : row.paused ? 'paused' : 'sending',
     };
   });
   return { batches, total };
@@ -116,13 +114,7 @@ interface HitRow {
 /** Deletes a batch's items and attempts, only once none of them waits or is being sent. */
 export function deleteBatch(db: Db, batchId: string): void {
   db.transaction(() => {
-    const { waiting } = db
-      .prepare(
-        "SELECT COUNT(*) AS waiting FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state IN ('queued', 'in_flight')",
-      )
-      .get(batchId) as {
-      waiting: number;
-    };
+    const waiting = waitingItems(db, { batchId });
     if (waiting > 0) {
       throw new AppError(
         'conflict',

@@ -14,7 +14,7 @@ import type {
   Request,
   Response,
 } from '../../shared/contract';
-import { PROVIDER_IDS, type Action, type ProviderId } from '../../shared/domain';
+import { PROVIDER_IDS, waitingCount, type ProviderId } from '../../shared/domain';
 import { addAccount, getAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
 import { accountFacts, registeringSecrets, runLogging } from './activity';
 import type { SessionCredentials } from './credentials/session';
@@ -28,7 +28,8 @@ import { silentLog, type Log } from './log';
 import type { Transport } from './providers/http';
 import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
 import { isClaimerAlive } from './queue/claimer';
-import { batchCounts, batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
+import { batchSummary, sendingItems } from './queue/summary';
+import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
 import { alreadySucceeded, exportFile, listAttempts, listResults, pageResults, resultIds, resultsOverview } from './results';
 import { deleteBatch, findReference, listBatches } from './history';
 import { readSetting, writeSetting } from './settings';
@@ -87,21 +88,9 @@ export function createService(deps: ServiceDeps): AppService {
   };
   releaseAbandonedClaims(db, now(), isClaimerAlive);
 
-  const summary = (batchId: string): BatchSummary => {
-    const row = db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
-      { id: string; source_name: string | null; action: Action; created_at: number; paused: number } | undefined;
-    if (!row) throw new AppError('not_found', 'That batch does not exist.');
-    const counts = batchCounts(db, batchId);
-    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    return {
-      id: row.id,
-      sourceName: row.source_name,
-      action: row.action,
-      createdAt: new Date(row.created_at).toISOString(),
-      total,
-      counts,
+  const summary = (batchId: string): BatchSummary =>
+    batchSummary(db, batchId, {
       running: running.has(batchId),
-      paused: row.paused === 1,
       offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
         accountName,
         since: new Date(since).toISOString(),
@@ -109,8 +98,7 @@ export function createService(deps: ServiceDeps): AppService {
       })),
       attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
       problem: problems.get(batchId) ?? null,
-    };
-  };
+    });
 
   const startRun = (batchId: string) => {
     if (running.has(batchId)) return;
@@ -156,7 +144,7 @@ export function createService(deps: ServiceDeps): AppService {
         running.delete(batchId);
         offline.delete(batchId);
         const last = summary(batchId);
-        const finished = last.counts.queued + last.counts.in_flight === 0;
+        const finished = waitingCount(last.counts) === 0;
         log[last.problem ? 'error' : 'info'](finished ? 'batch finished' : 'batch stopped sending', {
           batch: batchId,
           ...last.counts,
@@ -322,9 +310,7 @@ export function createService(deps: ServiceDeps): AppService {
       for (const listener of wakeListeners) listener();
     },
     sendingCount() {
-      return running.size === 0
-        ? 0
-        : (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
+      return running.size === 0 ? 0 : sendingItems(db);
     },
     onEvent(listener) {
       listeners.add(listener);

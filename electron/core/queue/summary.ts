@@ -1,0 +1,79 @@
+/**
+ * The read model of batches and items beside the queue's own reads and writes (store.ts): a batch's
+ * summary, the items still waiting (of a batch or of an account), the items being sent, and the whole
+ * database by state for diagnostics. Each of these questions is asked here, and only here.
+ */
+import type { BatchSummary } from '../../../shared/contract';
+import { emptyCounts, totalCount, type Action, type ItemState, type StateCounts } from '../../../shared/domain';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { batchCounts } from './store';
+
+/** Items still waiting: queued, or being sent right now (waitingCount in shared/domain.ts says the same of counts). */
+const WAITING = "state IN ('queued', 'in_flight')";
+
+/** What only the process sending a batch knows of it: whether it sends, who is offline or needs attention, why it stopped. */
+export type LiveState = Pick<BatchSummary, 'running' | 'offline' | 'attention' | 'problem'>;
+
+interface BatchRow {
+  id: string;
+  source_name: string | null;
+  action: Action;
+  created_at: number;
+  paused: number;
+}
+
+/** A batch as the clerk sees it: its file, its items by state, paused or not, and what `live` adds. */
+export function batchSummary(db: Db, batchId: string, live: LiveState): BatchSummary {
+  const row = db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
+    BatchRow | undefined;
+  if (!row) throw new AppError('not_found', 'That batch does not exist.');
+  const counts = batchCounts(db, batchId);
+  return {
+    id: row.id,
+    sourceName: row.source_name,
+    action: row.action,
+    createdAt: new Date(row.created_at).toISOString(),
+    total: totalCount(counts),
+    counts,
+    running: live.running,
+    paused: row.paused === 1,
+    offline: live.offline,
+    attention: live.attention,
+    problem: live.problem,
+  };
+}
+
+/** How many items of a batch, or of an account, still wait to be sent or are being sent. */
+export function waitingItems(db: Db, of: { batchId: string } | { accountId: string }): number {
+  const [column, table, id] =
+    'batchId' in of ? (['batch_key', 'batches', of.batchId] as const) : (['account_key', 'accounts', of.accountId] as const);
+  const row = db
+    .prepare(`SELECT COUNT(*) AS waiting FROM items WHERE ${column} = (SELECT key FROM ${table} WHERE id = ?) AND ${WAITING}`)
+    .get(id) as { waiting: number };
+  return row.waiting;
+}
+
+/** Items being sent right now, by any process. */
+export function sendingItems(db: Db): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
+}
+
+/** Every batch: how many, and how many still have items waiting, of which how many are paused. */
+export function batchStates(db: Db): { total: number; waiting: number; paused: number } {
+  const rows = db
+    .prepare(
+      `SELECT b.paused AS paused, EXISTS (SELECT 1 FROM items i WHERE i.batch_key = b.key AND i.${WAITING}) AS waiting FROM batches b`,
+    )
+    .all() as { paused: number; waiting: number }[];
+  const waiting = rows.filter((row) => row.waiting === 1);
+  return { total: rows.length, waiting: waiting.length, paused: waiting.filter((row) => row.paused === 1).length };
+}
+
+/** Every item of the database by state. */
+export function itemCounts(db: Db): StateCounts {
+  const counts = emptyCounts();
+  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items GROUP BY state').all() as { state: ItemState; n: number }[];
+  for (const row of rows) counts[row.state] = row.n;
+  return counts;
+}
