@@ -14,6 +14,7 @@ interface CommandHelp {
   providers?: true;
 }
 
+/** Every command's help, in the order the usage lists them. */
 const HELPS: Record<CommandName, CommandHelp> = {
   'account add': {
     usage: [
@@ -108,20 +109,8 @@ const HELPS: Record<CommandName, CommandHelp> = {
   },
 };
 
-/** The order commands are listed in. */
-const ORDER: readonly CommandName[] = [
-  'account add',
-  'account list',
-  'account remove',
-  'account set-key',
-  'import',
-  'run',
-  'stop',
-  'results',
-  'status',
-  'batches',
-  'diagnostics',
-];
+/** Commands are listed in the order they are written above. */
+const ORDER = Object.keys(HELPS) as CommandName[];
 
 const PROVIDERS = `Providers: electio (Electio, Sorted PRO v1; references like EC-000-05D-1NS),
 sorted-pro (Sorted PRO v2; sp_ and digits), sendcloud (shipment UUIDs, or the
