@@ -4,32 +4,21 @@
  * behaviour use this one object; it never imports Electron.
  */
 import { writeFile } from 'node:fs/promises';
-import type {
-  AccountView,
-  BatchSummary,
-  Channel,
-  EventName,
-  EventPayload,
-  ImportPreview,
-  Request,
-  Response,
-} from '../../shared/contract';
-import { PROVIDER_IDS, waitingCount, type ProviderId } from '../../shared/domain';
+import type { AccountView, Channel, ImportPreview, Request, Response } from '../../shared/contract';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/domain';
 import { addAccount, getAccount, listAccounts, removeAccount, updateAccount, viewAccount } from './accounts';
-import { accountFacts, registeringSecrets, runLogging } from './activity';
+import { accountFacts, registeringSecrets } from './activity';
+import { createSupervisor, type EventListener } from './batches/supervisor';
 import type { SessionCredentials } from './credentials/session';
 import type { ImportEntry } from './import/parse';
-import { databaseError, type Db } from './db/open';
+import type { Db } from './db/open';
 import { diagnosticsText } from './diagnostics';
 import { AppError, describeError, isAppError } from './errors';
 import { batchOrigin } from './origin';
 import { planImport, queueImport, readSource } from './import/source';
 import { silentLog, type Log } from './log';
 import type { Transport } from './providers/http';
-import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from './queue/runner';
-import { isClaimerAlive } from './queue/claimer';
-import { batchSummary, sendingItems } from './queue/summary';
-import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from './queue/store';
+import type { RunOptions } from './queue/runner';
 import { alreadySucceeded, exportFile, listAttempts, listResults, pageResults, resultIds, resultsOverview } from './results';
 import { deleteBatch, findReference, listBatches } from './history';
 import { readSetting, writeSetting } from './settings';
@@ -53,7 +42,7 @@ export interface ServiceDeps {
 }
 
 export type Handlers = { [C in Channel]: (request: Request<C>) => Promise<Response<C>> };
-export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+export type { EventListener };
 
 export interface AppService {
   handlers: Handlers;
@@ -77,86 +66,16 @@ export function createService(deps: ServiceDeps): AppService {
   // Every key the service reads or saves is scrubbed from the log from then on.
   const credentials = registeringSecrets(deps.credentials, log);
   const now = deps.now ?? Date.now;
-  const listeners = new Set<EventListener>();
-  const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
-  const offline = new Map<string, RunStatus['offline']>();
-  const attention = new Map<string, AccountAttention[]>();
-  const problems = new Map<string, string>();
-  const wakeListeners = new Set<() => void>();
-  const emit: EventListener = (event, payload) => {
-    for (const listener of listeners) listener(event, payload);
-  };
-  releaseAbandonedClaims(db, now(), isClaimerAlive);
-
-  const summary = (batchId: string): BatchSummary =>
-    batchSummary(db, batchId, {
-      running: running.has(batchId),
-      offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
-        accountName,
-        since: new Date(since).toISOString(),
-        message,
-      })),
-      attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
-      problem: problems.get(batchId) ?? null,
-    });
-
-  const startRun = (batchId: string) => {
-    if (running.has(batchId)) return;
-    const abort = new AbortController();
-    attention.delete(batchId);
-    problems.delete(batchId);
-    let last = 0;
-    const progress = () => {
-      if (now() - last < 100) return;
-      last = now();
-      emit('batch.progress', summary(batchId));
-    };
-    const logging = runLogging(log, batchId);
-    log.info('batch started', { batch: batchId, ...summary(batchId).counts });
-    const done = runBatch(
-      {
-        db,
-        credentials,
-        transport: deps.transport,
-        now,
-        random: deps.random ?? Math.random,
-        owner: deps.owner,
-        onProgress: progress,
-        onAnswers: logging.onAnswers,
-        onStatus: (status) => {
-          logging.onStatus?.(status);
-          offline.set(batchId, status.offline);
-          emit('batch.progress', summary(batchId));
-        },
-        onWake: (listener) => {
-          wakeListeners.add(listener);
-          return () => wakeListeners.delete(listener);
-        },
-      },
-      batchId,
-      { ...DEFAULT_RUN_OPTIONS, ...deps.runOptions, signal: abort.signal },
-    )
-      .then(
-        (report) => attention.set(batchId, report.attention),
-        (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(db, error)}`),
-      )
-      .then(() => {
-        running.delete(batchId);
-        offline.delete(batchId);
-        const last = summary(batchId);
-        const finished = waitingCount(last.counts) === 0;
-        log[last.problem ? 'error' : 'info'](finished ? 'batch finished' : 'batch stopped sending', {
-          batch: batchId,
-          ...last.counts,
-          paused: last.paused,
-          attention: last.attention.map((held) => held.message),
-          problem: last.problem ?? undefined,
-        });
-        emit('batch.progress', last);
-        if (finished) emit('batch.finished', last);
-      });
-    running.set(batchId, { done, abort });
-  };
+  const supervisor = createSupervisor({
+    db,
+    credentials,
+    transport: deps.transport,
+    owner: deps.owner,
+    now,
+    random: deps.random ?? Math.random,
+    runOptions: deps.runOptions,
+    log,
+  });
 
   const handlers: Handlers = {
     'accounts.list': async () => Promise.all(listAccounts(db).map((account) => viewAccount(account, credentials))),
@@ -214,46 +133,18 @@ export function createService(deps: ServiceDeps): AppService {
         routes: queued.routes,
       };
     },
-    'batch.start': async ({ batchId }) => {
-      summary(batchId);
-      startRun(batchId);
-      return summary(batchId);
-    },
-    'batch.summary': async ({ batchId }) => summary(batchId),
-    'batch.pause': async ({ batchId }) => {
-      summary(batchId);
-      setPaused(db, batchId, true);
-      await running.get(batchId)?.done;
-      return summary(batchId);
-    },
-    'batch.resume': async ({ batchId }) => {
-      summary(batchId);
-      setPaused(db, batchId, false);
-      startRun(batchId);
-      return summary(batchId);
-    },
-    'batch.stop': async ({ batchId }) => {
-      summary(batchId);
-      setPaused(db, batchId, true);
-      await running.get(batchId)?.done;
-      stopQueued(db, batchId, now());
-      setPaused(db, batchId, false);
-      return summary(batchId);
-    },
-    'batch.retryFailed': async ({ batchId }) => {
-      summary(batchId);
-      await running.get(batchId)?.done;
-      requeueFailed(db, batchId);
-      setPaused(db, batchId, false);
-      startRun(batchId);
-      return summary(batchId);
-    },
+    'batch.start': async ({ batchId }) => supervisor.start(batchId),
+    'batch.summary': async ({ batchId }) => supervisor.summary(batchId),
+    'batch.pause': async ({ batchId }) => supervisor.pause(batchId),
+    'batch.resume': async ({ batchId }) => supervisor.resume(batchId),
+    'batch.stop': async ({ batchId }) => supervisor.stop(batchId),
+    'batch.retryFailed': async ({ batchId }) => supervisor.retryFailed(batchId),
     'item.attempts': async ({ itemId }) => listAttempts(db, itemId),
     'results.overview': async ({ batchId }) => resultsOverview(db, batchId),
     'results.page': async ({ batchId, ...window }) => pageResults(db, batchId, window),
     'results.ids': async ({ batchId, ...window }) => resultIds(db, batchId, window),
     'results.export': async ({ batchId, format, filter }) => {
-      const batch = summary(batchId);
+      const batch = supervisor.summary(batchId);
       if (!deps.chooseExportPath) throw new AppError('invalid_request', 'Saving files is not available here.');
       const rows = listResults(db, batchId, filter ?? {});
       const base = (batch.sourceName ?? 'batch').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
@@ -272,7 +163,7 @@ export function createService(deps: ServiceDeps): AppService {
     'history.list': async ({ reference, limit, offset }) => listBatches(db, { reference, limit, offset }),
     'history.findReference': async ({ reference }) => findReference(db, reference),
     'batch.delete': async ({ batchId }) => {
-      if (running.has(batchId))
+      if (supervisor.isRunning(batchId))
         throw new AppError('conflict', 'This batch is being sent right now. Stop it or let it finish, then delete its history.');
       deleteBatch(db, batchId);
       return { deleted: true };
@@ -283,16 +174,13 @@ export function createService(deps: ServiceDeps): AppService {
     },
     'app.diagnostics': async () => {
       if (!deps.copyText) throw new AppError('invalid_request', 'Copying is not available here.');
-      const offlineAccounts = new Map(
-        [...offline.values()].flat().map(({ accountName, since, message }) => [accountName, { since, message }]),
-      );
       const text = await diagnosticsText({
         db,
         credentials,
         log,
         appVersion: deps.appVersion ?? 'dev',
-        offline: offlineAccounts,
-        sending: running.size > 0,
+        offline: supervisor.offlineAccounts(),
+        sending: supervisor.sending(),
         now: now(),
       });
       await deps.copyText(text);
@@ -303,23 +191,11 @@ export function createService(deps: ServiceDeps): AppService {
 
   return {
     handlers: loggingFailures(handlers, log),
-    resumeWaiting() {
-      for (const batchId of batchesWaiting(db)) startRun(batchId);
-    },
-    wake() {
-      for (const listener of wakeListeners) listener();
-    },
-    sendingCount() {
-      return running.size === 0 ? 0 : sendingItems(db);
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      for (const run of running.values()) run.abort.abort();
-      await Promise.all([...running.values()].map((run) => run.done));
-    },
+    onEvent: (listener) => supervisor.onEvent(listener),
+    resumeWaiting: () => supervisor.resumeWaiting(),
+    wake: () => supervisor.wake(),
+    sendingCount: () => supervisor.sendingCount(),
+    close: () => supervisor.close(),
   };
 }
 
@@ -368,12 +244,4 @@ function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountVie
       },
     ];
   });
-}
-
-/** A sentence for why sending stopped: the database's own words for SQLite failures (disk full, …). */
-function plainError(db: Db, error: unknown): string {
-  if (isAppError(error)) return error.message;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_')) return databaseError(db.name, error).message;
-  return describeError(error);
 }
