@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { AccountSettings, AccountView } from '../../shared/contract';
-import { ProviderId, emptyCounts, type ItemState } from '../../shared/domain';
+import { ProviderId, type ItemState } from '../../shared/domain';
 import { addAccount, checkBaseUrl, findAccountByName, listAccounts, removeAccount, viewAccount } from '../core/accounts';
 import { accountFacts, registeringSecrets } from '../core/activity';
 import { keychainStore } from '../core/credentials/store';
@@ -16,6 +16,7 @@ import { openLog, type Log } from '../core/log';
 import { LOG_FOLDER, defaultDataDir, defaultLogDir, makeDataFolder } from '../core/paths';
 import { DEFAULT_RUN_OPTIONS } from '../core/queue/runner';
 import { batchCounts } from '../core/queue/store';
+import { itemCounts } from '../core/queue/summary';
 import { listResults, resultsToCsv, toRecords } from '../core/results';
 import { actionOption, parseCommandLine, positiveInteger, providerOption, type CommandName, type ParsedCommand } from './args';
 import { accountSetKey, namedAccount, readSecret } from './commands/account-key';
@@ -258,7 +259,7 @@ async function accountRemove({ db, credentials, log, out, positionals }: Context
     const shown = batches.length > 3 ? `${batches.slice(0, 3).join(', ')} and ${batches.length - 3} more` : batches.join(', ');
     throw new AppError(
       'bad_input',
-      `Account "${account.name}" still has ${total} queued item(s) (batch ${shown}), so it was not removed: send them first with bulk-cancel run --batch ${batches[0]}.`,
+      `Account "${account.name}" still has ${total} queued item(s) (batch ${shown}), so it was not removed: send them first with bulk-cancel run --batch ${batches[0]}, or stop them with bulk-cancel stop --batch ${batches[0]}.`,
     );
   }
   await removeAccount(db, credentials, account.id, Date.now());
@@ -279,13 +280,7 @@ function results({ db, values, positionals }: Context): number {
 
 function status({ db, out, values, positionals }: Context): number {
   noPositionals(positionals);
-  let counts = emptyCounts();
-  if (values.batch !== undefined) {
-    counts = batchCounts(db, requireBatch(db, values));
-  } else {
-    const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items GROUP BY state').all() as { state: ItemState; n: number }[];
-    for (const row of rows) counts[row.state] = row.n;
-  }
+  const counts = values.batch === undefined ? itemCounts(db) : batchCounts(db, requireBatch(db, values));
   out.result(counts, () => Object.entries(counts).map(([state, n]) => `${state}\t${n}`));
   return EXIT.done;
 }
