@@ -9,118 +9,34 @@
  * claim is checked before it is sent, and a result is kept only under the item's current claim.
  * Every write waits out another process's write lock (a large import) for a bounded, reported time.
  */
-import type { StateCounts } from '../../../shared/domain';
 import { getAccount, ratePerMinute, type Account } from '../accounts';
-import type { CredentialStore } from '../credentials/store';
-import type { Db } from '../db/open';
 import { AppError, describeError } from '../errors';
 import { PROVIDERS } from '../providers/catalog';
 import { createClient, type ProviderClient } from '../providers/client';
-import { createHttp, type Transport } from '../providers/http';
+import { createHttp } from '../providers/http';
 import type { Answer } from '../providers/outcome';
 import { accountPace, type Pace } from './pace';
 import {
-  batchCounts,
-  claimItems,
-  isPaused,
-  nextDueAt,
-  releaseClaims,
-  renewClaims,
-  type ClaimedItem,
-  type ItemUpdate,
-} from './store';
+  DEFAULT_RUN_OPTIONS,
+  type AccountAttention,
+  type OfflineAccount,
+  type RunnerDeps,
+  type RunOptions,
+  type RunReport,
+} from './run-options';
+import { batchCounts, claimItems, isPaused, nextDueAt, releaseClaims, renewClaims, type ClaimedItem } from './store';
+import { retryAfterMs, unexpectedProblem, updatesFor } from './updates';
 import { resultWriter, whileBusy } from './writer';
 
-export interface OfflineAccount {
-  accountId: string;
-  accountName: string;
-  /** When the account was first found unreachable (epoch ms). */
-  since: number;
-  message: string;
-}
-
-export interface RunStatus {
-  offline: OfflineAccount[];
-  /** Since when (epoch ms) the run's writes wait for another program's lock on the data file; absent when they do not. */
-  databaseBusySince?: number;
-}
-
-export interface RunnerDeps {
-  db: Db;
-  credentials: CredentialStore;
-  transport: Transport;
-  now: () => number;
-  random: () => number;
-  /** Who claims: written with every claim so a crashed owner's items can be recognised. */
-  owner: string;
-  onProgress?: () => void;
-  /** Called when an account goes offline or comes back. */
-  onStatus?: (status: RunStatus) => void;
-  /** Subscribes to "probe now" (the machine woke from sleep); returns an unsubscribe function. */
-  onWake?: (listener: () => void) => () => void;
-  /** Every request's answers, as they come back (the log's line per attempt). */
-  onAnswers?: (account: Account, answers: ReadonlyMap<number, Answer>) => void;
-}
-
-export interface RunOptions {
-  /** Requests in flight at once. */
-  concurrency: number;
-  /** Items per request where the provider has a bulk endpoint (Electio `cancellist`). */
-  chunkSize: number;
-  /** Attempts per item and round before it fails with the last reason. */
-  maxAttempts: number;
-  /** Overall deadline of one request. */
-  timeoutMs: number;
-  /** A claim's lease; longer than any request's deadline so a live claim never expires. */
-  leaseMs: number;
-  /**
-   * A claim not checked for this long is checked (and its lease renewed) before it is sent: the
-   * process may have been stopped past its lease, and another runner may have taken the item over.
-   */
-  heartbeatMs: number;
-  /** How long writes may wait for another program's lock on the data file before the run stops. */
-  busyLimitMs: number;
-  backoffBaseMs: number;
-  backoffCapMs: number;
-  retryAfterCapMs: number;
-  /** First and longest wait between probes of an offline account. */
-  probeBaseMs: number;
-  probeCapMs: number;
-  /** Keep each account inside its request rate (off only to measure the app's own speed). */
-  pacing: boolean;
-  signal?: AbortSignal;
-}
-
-export const DEFAULT_RUN_OPTIONS: RunOptions = {
-  concurrency: 4,
-  chunkSize: 100,
-  maxAttempts: 5,
-  timeoutMs: 30_000,
-  // Long enough for a block of claims waiting for a slow account's pace; a dead claimer is found by its pid.
-  leaseMs: 15 * 60_000,
-  heartbeatMs: 60_000,
-  busyLimitMs: 5 * 60_000,
-  backoffBaseMs: 1_000,
-  backoffCapMs: 60_000,
-  retryAfterCapMs: 10 * 60_000,
-  probeBaseMs: 1_000,
-  probeCapMs: 30_000,
-  pacing: true,
-};
-
-export interface AccountAttention {
-  accountId: string;
-  accountName: string;
-  message: string;
-}
-
-export interface RunReport {
-  counts: StateCounts;
-  /** Accounts whose items were left queued because their key is missing or was refused. */
-  attention: AccountAttention[];
-  /** The batch was paused: its remaining items wait in the queue. */
-  paused: boolean;
-}
+export {
+  DEFAULT_RUN_OPTIONS,
+  type AccountAttention,
+  type OfflineAccount,
+  type RunnerDeps,
+  type RunOptions,
+  type RunReport,
+  type RunStatus,
+} from './run-options';
 
 /** How stale the pause flag may be: the clerk sees no difference, and a busy queue skips a read per request. */
 const PAUSE_CHECK_MS = 50;
@@ -335,35 +251,18 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     try {
       answers = await sender.client.cancel(chunk);
     } catch (error) {
-      // A bug or an unexpected answer shape must not leave items stuck in flight.
-      const message = `Unexpected problem: ${describeError(error)}`;
-      answers = new Map(
-        chunk.map((item) => [
-          item.id,
-          { outcome: { kind: 'retry', reason: 'provider_error', message, httpStatus: null, maybeSent: true }, requests: [] },
-        ]),
-      );
+      answers = unexpectedProblem(chunk, error);
     }
     deps.onAnswers?.(sender.account, answers);
     const at = now();
-    const updates: ItemUpdate[] = [];
-    for (const item of chunk) {
-      const answer = answers.get(item.id);
-      if (answer) updates.push(toUpdate(item, answer, options, at, deps.random));
-    }
+    writer.add(updatesFor(chunk, answers, options, at, deps.random));
     const outcomes = [...answers.values()].map((answer) => answer.outcome);
-    writer.add(updates);
     const unreachable = outcomes.find((outcome) => outcome.kind === 'offline');
     if (unreachable) await wentOffline(sender.account, unreachable.message);
     else cameBack(sender.account.id);
     const refused = outcomes.find((outcome) => outcome.kind === 'account');
     if (refused) await hold(sender.account.id, sender.account.name, refused.message);
-    const waitFor = Math.max(
-      0,
-      ...outcomes.map((outcome) =>
-        outcome.kind === 'retry' && outcome.reason === 'rate_limited' ? (outcome.retryAfterMs ?? 0) : 0,
-      ),
-    );
+    const waitFor = retryAfterMs(outcomes);
     if (waitFor > 0) await busy(() => sender.pace.holdUntil(at + Math.min(waitFor, options.retryAfterCapMs)));
   };
 
@@ -425,77 +324,4 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   }
   await writer.flush();
   return { counts: batchCounts(db, batchId), attention: [...held.values()], paused };
-}
-
-function toUpdate(item: ClaimedItem, answer: Answer, options: RunOptions, at: number, random: () => number): ItemUpdate {
-  const { outcome } = answer;
-  if (outcome.kind === 'offline') {
-    // Nothing reached the provider: the item waits for the connection and spends no attempt.
-    return {
-      itemId: item.id,
-      claim: item.claim,
-      state: 'queued',
-      reason: 'network',
-      message: outcome.message,
-      httpStatus: null,
-      apiLinks: null,
-      nextAttemptAt: 0,
-      completedAt: null,
-      attempt: null,
-      step: outcome.step,
-    };
-  }
-  const attempt = {
-    requests: answer.requests,
-    outcome: outcome.kind === 'final' ? outcome.state : outcome.kind,
-    reason: outcome.kind === 'account' ? null : outcome.reason,
-  };
-  const base = {
-    itemId: item.id,
-    claim: item.claim,
-    message: outcome.message,
-    httpStatus: outcome.httpStatus,
-    attempt,
-    step: outcome.step,
-  };
-  if (outcome.kind === 'final') {
-    return {
-      ...base,
-      state: outcome.state,
-      reason: outcome.reason,
-      apiLinks: outcome.apiLinks,
-      nextAttemptAt: 0,
-      completedAt: at,
-    };
-  }
-  if (outcome.kind === 'account') {
-    // The account needs the clerk (key refused, integration unknown): the item waits in the queue.
-    const reason = outcome.httpStatus === 401 || outcome.httpStatus === 403 ? 'unauthorized' : null;
-    return { ...base, state: 'queued', reason, apiLinks: null, nextAttemptAt: 0, completedAt: null };
-  }
-  const maybeSent = outcome.maybeSent ?? false;
-  if (item.attempts + 1 >= options.maxAttempts) {
-    const message = `${outcome.message} (gave up after ${item.attempts + 1} attempts)`;
-    return {
-      ...base,
-      message,
-      maybeSent,
-      state: 'failed',
-      reason: outcome.reason,
-      apiLinks: null,
-      nextAttemptAt: 0,
-      completedAt: at,
-    };
-  }
-  const backoff = random() * Math.min(options.backoffCapMs, options.backoffBaseMs * 2 ** item.attempts);
-  const wait = Math.max(backoff, Math.min(outcome.retryAfterMs ?? 0, options.retryAfterCapMs));
-  return {
-    ...base,
-    maybeSent,
-    state: 'queued',
-    reason: outcome.reason,
-    apiLinks: null,
-    nextAttemptAt: at + wait,
-    completedAt: null,
-  };
 }
