@@ -32,21 +32,25 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorS
 
 const Id = z.string().min(1).max(100);
 
-/** An account's provider fields besides its base URL. None of them is secret. */
+/** The largest request rate an account may set, in requests per minute (the smallest is 1). */
+export const MAX_RATE_PER_MINUTE = 100_000;
+/** The largest Sendcloud integration id an account may hold (the smallest is 1). */
+export const MAX_INTEGRATION_ID = 2 ** 31;
+
+/**
+ * An account's provider fields besides its base URL. None of them is secret. The one definition of
+ * their limits: the contract checks requests with it, core checks every account it saves, and the
+ * account form says the same limits before sending.
+ */
 export const AccountSettings = z
   .object({
     /** Sendcloud: the shop integration the seed's delete endpoint works on. */
-    integrationId: z
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31)
-      .optional(),
+    integrationId: z.number().int().positive().max(MAX_INTEGRATION_ID).optional(),
     /** Sendcloud: HTTP Basic (public + secret key) or OAuth2 client credentials. */
     authKind: z.enum(['basic', 'oauth2']).optional(),
     tokenUrl: z.string().max(2000).optional(),
     /** Requests per minute; the provider's default pace when not set. */
-    ratePerMinute: z.number().int().min(1).max(100_000).optional(),
+    ratePerMinute: z.number().int().min(1).max(MAX_RATE_PER_MINUTE).optional(),
   })
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;

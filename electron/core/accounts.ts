@@ -4,7 +4,7 @@
  * A removed account stays in the table (hidden) so history still names it.
  */
 import { randomUUID } from 'node:crypto';
-import type { AccountSettings, AccountView } from '../../shared/contract';
+import { AccountSettings, MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE, type AccountView } from '../../shared/contract';
 import { PROVIDER_LABELS, type ProviderId } from '../../shared/domain';
 import { PROVIDER_DEFAULTS } from '../../shared/provider-defaults';
 import type { CredentialStore } from './credentials/store';
@@ -202,6 +202,7 @@ function checkSecret(provider: ProviderId, raw: string): string {
 }
 
 function checkSettings(provider: ProviderId, settings: AccountSettings): AccountSettings {
+  checkLimits(settings);
   const { ratePerMinute: rate, integrationId, authKind, tokenUrl } = settings;
   if (provider !== 'sendcloud') {
     if (integrationId !== undefined || authKind !== undefined || tokenUrl !== undefined) {
@@ -218,6 +219,24 @@ function checkSettings(provider: ProviderId, settings: AccountSettings): Account
     ...(tokenUrl === undefined ? {} : { tokenUrl: checkTokenUrl(tokenUrl) }),
     ...(rate === undefined ? {} : { ratePerMinute: rate }),
   };
+}
+
+/** The contract's limits, for every caller (a request from the window was checked already; the CLI's was not). */
+function checkLimits(settings: AccountSettings): void {
+  const problem = AccountSettings.safeParse(settings).error?.issues[0];
+  if (!problem) return;
+  const field = problem.path[0];
+  if (field === 'ratePerMinute')
+    throw new AppError(
+      'bad_input',
+      `Requests per minute must be a whole number from 1 to ${MAX_RATE_PER_MINUTE.toLocaleString('en')}.`,
+    );
+  if (field === 'integrationId')
+    throw new AppError(
+      'bad_input',
+      `The integration id must be a whole number from 1 to ${MAX_INTEGRATION_ID.toLocaleString('en')}.`,
+    );
+  throw new AppError('bad_input', `The account setting ${String(field ?? '')} is not valid: ${problem.message}`);
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

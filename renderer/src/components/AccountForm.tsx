@@ -8,7 +8,13 @@
  * the key in memory until the app quits, by sending the same request again with `keepInMemory`.
  */
 import { useState, type FormEvent } from 'react';
-import type { AccountSettings, AccountView, Request } from '../../../shared/contract';
+import {
+  MAX_INTEGRATION_ID,
+  MAX_RATE_PER_MINUTE,
+  type AccountSettings,
+  type AccountView,
+  type Request,
+} from '../../../shared/contract';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../../shared/domain';
 import { ApiError, call, messageOf } from '../api';
 import { providerName } from '../format';
@@ -36,9 +42,6 @@ interface Props {
   notice: string | null;
   onClearNotice: () => void;
 }
-
-const MAX_INTEGRATION_ID = 2 ** 31;
-const MAX_RATE = 100_000;
 
 export function AccountForm({ editing, onSaved, onDiscard, notice, onClearNotice }: Props) {
   const [provider, setProvider] = useState<ProviderId>(editing?.provider ?? PROVIDER_IDS[0]);
@@ -105,8 +108,10 @@ export function AccountForm({ editing, onSaved, onDiscard, notice, onClearNotice
     const rateText = rate.trim();
     if (rateText) {
       const value = Number(rateText);
-      if (!/^\d+$/.test(rateText) || value < 1 || value > MAX_RATE) {
-        return { problem: `Requests per minute must be a whole number from 1 to ${MAX_RATE.toLocaleString()}, or blank.` };
+      if (!/^\d+$/.test(rateText) || value < 1 || value > MAX_RATE_PER_MINUTE) {
+        return {
+          problem: `Requests per minute must be a whole number from 1 to ${MAX_RATE_PER_MINUTE.toLocaleString()}, or blank.`,
+        };
       }
       settings.ratePerMinute = value;
     }
