@@ -9,21 +9,14 @@
  * claim is checked before it is sent, and a result is kept only under the item's current claim.
  * Every write waits out another process's write lock (a large import) for a bounded, reported time.
  */
-import { getAccount, ratePerMinute, type Account } from '../accounts';
-import { AppError, describeError } from '../errors';
+import { getAccount, type Account } from '../accounts';
+import { describeError } from '../errors';
 import { PROVIDERS } from '../providers/catalog';
-import { createClient, type ProviderClient } from '../providers/client';
 import { createHttp } from '../providers/http';
 import type { Answer } from '../providers/outcome';
-import { accountPace, type Pace } from './pace';
-import {
-  DEFAULT_RUN_OPTIONS,
-  type AccountAttention,
-  type OfflineAccount,
-  type RunnerDeps,
-  type RunOptions,
-  type RunReport,
-} from './run-options';
+import { offlineAccounts } from './offline';
+import { DEFAULT_RUN_OPTIONS, type AccountAttention, type RunnerDeps, type RunOptions, type RunReport } from './run-options';
+import { senders, type Sender } from './senders';
 import { batchCounts, claimItems, isPaused, nextDueAt, releaseClaims, renewClaims, type ClaimedItem } from './store';
 import { retryAfterMs, unexpectedProblem, updatesFor } from './updates';
 import { resultWriter, whileBusy } from './writer';
@@ -41,20 +34,9 @@ export {
 /** How stale the pause flag may be: the clerk sees no difference, and a busy queue skips a read per request. */
 const PAUSE_CHECK_MS = 50;
 
-interface Sender {
-  account: Account;
-  client: ProviderClient;
-  pace: Pace;
-}
-
 /** A claim in this runner's hands, and when (by `now()`) it was last known to be still its own. */
 interface Claim extends ClaimedItem {
   checkedAt: number;
-}
-
-interface Offline extends OfflineAccount {
-  probeAt: number;
-  backoffMs: number;
 }
 
 export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOptions = DEFAULT_RUN_OPTIONS): Promise<RunReport> {
@@ -71,9 +53,8 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     },
   });
   const writer = resultWriter(db, busy, () => deps.onProgress?.());
-  const senders = new Map<string, Promise<Sender>>();
   const held = new Map<string, AccountAttention>();
-  const offline = new Map<string, Offline>();
+  const offline = offlineAccounts(options, now, () => report());
   const inFlight = new Set<Promise<void>>();
   /** Wakes the loop when a request ends (a slot is free). */
   let slotFreed: (() => void) | null = null;
@@ -96,20 +77,11 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
       interrupt = done;
     });
   const unsubscribe = deps.onWake?.(() => {
-    for (const account of offline.values()) account.probeAt = now();
+    offline.probeAllNow();
     interrupt?.();
   });
 
-  const report = () =>
-    deps.onStatus?.({
-      offline: [...offline.values()].map(({ accountId, accountName, since, message }) => ({
-        accountId,
-        accountName,
-        since,
-        message,
-      })),
-      ...(databaseBusySince === null ? {} : { databaseBusySince }),
-    });
+  const report = () => deps.onStatus?.({ offline: offline.list(), ...(databaseBusySince === null ? {} : { databaseBusySince }) });
 
   const release = (claims: readonly Claim[]) => writer.writeWith(() => releaseClaims(db, claims));
 
@@ -126,57 +98,15 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
   };
 
   const wentOffline = async (account: Account, message: string) => {
-    const at = now();
-    const known = offline.get(account.id);
-    const backoffMs = known ? Math.min(options.probeCapMs, known.backoffMs * 2) : options.probeBaseMs;
-    offline.set(account.id, {
-      accountId: account.id,
-      accountName: account.name,
-      since: known?.since ?? at,
-      message,
-      backoffMs,
-      probeAt: at + backoffMs,
-    });
-    if (!known) report();
+    offline.wentOffline(account, message);
     await giveBack(account.id);
   };
 
-  const cameBack = (accountId: string) => {
-    if (offline.delete(accountId)) report();
-  };
-
-  const senderFor = (accountId: string): Promise<Sender> => {
-    let sender = senders.get(accountId);
-    if (!sender) {
-      sender = (async () => {
-        const account = getAccount(db, accountId);
-        if (!account) throw new AppError('account_needs_attention', 'The account of these items was removed.');
-        const secret = await deps.credentials.get(account.id);
-        if (!secret) {
-          throw new AppError(
-            'account_needs_attention',
-            `Account "${account.name}" has no API key saved. Add its key, then run the batch again.`,
-          );
-        }
-        const pace = accountPace(db, account.id, {
-          perMinute: options.pacing ? ratePerMinute(account) : Infinity,
-          burst: PROVIDERS[account.provider].burst,
-          now,
-          sleep,
-        });
-        return { account, client: createClient(account, secret, { http, chunkSize: options.chunkSize, now }), pace };
-      })();
-      senders.set(accountId, sender);
-    }
-    return sender;
-  };
+  const senderFor = senders({ db, credentials: deps.credentials, http, now, sleep, options });
 
   const excluded = () => {
     const at = now();
-    return [
-      ...held.keys(),
-      ...[...offline.values()].filter((account) => account.probeAt > at).map((account) => account.accountId),
-    ];
+    return [...held.keys(), ...offline.waiting(at)];
   };
 
   // Claims go in blocks (one transaction for many items); a block fills Electio's lists when the
@@ -259,7 +189,7 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
     const outcomes = [...answers.values()].map((answer) => answer.outcome);
     const unreachable = outcomes.find((outcome) => outcome.kind === 'offline');
     if (unreachable) await wentOffline(sender.account, unreachable.message);
-    else cameBack(sender.account.id);
+    else offline.cameBack(sender.account.id);
     const refused = outcomes.find((outcome) => outcome.kind === 'account');
     if (refused) await hold(sender.account.id, sender.account.name, refused.message);
     const waitFor = retryAfterMs(outcomes);
@@ -303,10 +233,9 @@ export async function runBatch(deps: RunnerDeps, batchId: string, options: RunOp
         continue;
       }
       await writer.flush();
-      const due = [
-        nextDueAt(db, batchId, [...held.keys(), ...offline.keys()]),
-        ...[...offline.values()].map((account) => account.probeAt),
-      ].filter((at): at is number => at !== null);
+      const due = [nextDueAt(db, batchId, [...held.keys(), ...offline.accountIds()]), ...offline.probeTimes()].filter(
+        (at): at is number => at !== null,
+      );
       if (due.length === 0) break;
       await sleep(Math.max(0, Math.min(...due) - now()));
     }
