@@ -13,7 +13,14 @@ import { describeError, isAppError } from '../errors';
 import type { Log } from '../log';
 import type { Transport } from '../providers/http';
 import { isClaimerAlive } from '../queue/claimer';
-import { DEFAULT_RUN_OPTIONS, runBatch, type AccountAttention, type RunOptions, type RunStatus } from '../queue/runner';
+import {
+  DEFAULT_RUN_OPTIONS,
+  runBatch,
+  type AccountAttention,
+  type RunnerDeps,
+  type RunOptions,
+  type RunStatus,
+} from '../queue/runner';
 import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from '../queue/store';
 import { batchSummary, sendingItems, type LiveState } from '../queue/summary';
 
@@ -61,97 +68,29 @@ export interface BatchSupervisor {
 /** Progress events at most this often while a batch sends. */
 const PROGRESS_EVERY_MS = 100;
 
+/** The batches this process runs, and what it knows of each while (and after) it runs. */
+interface Runs {
+  deps: SupervisorDeps;
+  running: Map<string, { done: Promise<void>; abort: AbortController }>;
+  offline: Map<string, RunStatus['offline']>;
+  attention: Map<string, AccountAttention[]>;
+  problems: Map<string, string>;
+  wakeListeners: Set<() => void>;
+  listeners: Set<EventListener>;
+  emit: EventListener;
+  summary(batchId: string): BatchSummary;
+}
+
 export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
-  const { db, log, now } = deps;
-  const listeners = new Set<EventListener>();
-  const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
-  const offline = new Map<string, RunStatus['offline']>();
-  const attention = new Map<string, AccountAttention[]>();
-  const problems = new Map<string, string>();
-  const wakeListeners = new Set<() => void>();
-  const emit: EventListener = (event, payload) => {
-    for (const listener of listeners) listener(event, payload);
-  };
+  const { db, now } = deps;
+  const runs = createRuns(deps);
+  const { running, summary } = runs;
   releaseAbandonedClaims(db, now(), isClaimerAlive);
-
-  const live = (batchId: string): LiveState => ({
-    running: running.has(batchId),
-    offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
-      accountName,
-      since: new Date(since).toISOString(),
-      message,
-    })),
-    attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
-    problem: problems.get(batchId) ?? null,
-  });
-  const summary = (batchId: string): BatchSummary => batchSummary(db, batchId, live(batchId));
-
-  /** The run has ended (done, paused, stopped or failed): report how it left the batch. */
-  const ended = (batchId: string) => {
-    running.delete(batchId);
-    offline.delete(batchId);
-    const last = summary(batchId);
-    const finished = waitingCount(last.counts) === 0;
-    log[last.problem ? 'error' : 'info'](finished ? 'batch finished' : 'batch stopped sending', {
-      batch: batchId,
-      ...last.counts,
-      paused: last.paused,
-      attention: last.attention.map((held) => held.message),
-      problem: last.problem ?? undefined,
-    });
-    emit('batch.progress', last);
-    if (finished) emit('batch.finished', last);
-  };
-
-  const startRun = (batchId: string) => {
-    if (running.has(batchId)) return;
-    const abort = new AbortController();
-    attention.delete(batchId);
-    problems.delete(batchId);
-    let last = 0;
-    const progress = () => {
-      if (now() - last < PROGRESS_EVERY_MS) return;
-      last = now();
-      emit('batch.progress', summary(batchId));
-    };
-    const logging = runLogging(log, batchId);
-    log.info('batch started', { batch: batchId, ...summary(batchId).counts });
-    const done = runBatch(
-      {
-        db,
-        credentials: deps.credentials,
-        transport: deps.transport,
-        now,
-        random: deps.random,
-        owner: deps.owner,
-        onProgress: progress,
-        onAnswers: logging.onAnswers,
-        onStatus: (status) => {
-          logging.onStatus?.(status);
-          offline.set(batchId, status.offline);
-          emit('batch.progress', summary(batchId));
-        },
-        onWake: (listener) => {
-          wakeListeners.add(listener);
-          return () => wakeListeners.delete(listener);
-        },
-      },
-      batchId,
-      { ...DEFAULT_RUN_OPTIONS, ...deps.runOptions, signal: abort.signal },
-    )
-      .then(
-        (report) => attention.set(batchId, report.attention),
-        (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(db, error)}`),
-      )
-      .then(() => ended(batchId));
-    running.set(batchId, { done, abort });
-  };
-
   return {
     summary,
     start(batchId) {
       summary(batchId);
-      startRun(batchId);
+      startRun(runs, batchId);
       return summary(batchId);
     },
     async pause(batchId) {
@@ -163,7 +102,7 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
     resume(batchId) {
       summary(batchId);
       setPaused(db, batchId, false);
-      startRun(batchId);
+      startRun(runs, batchId);
       return summary(batchId);
     },
     async stop(batchId) {
@@ -179,22 +118,22 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       await running.get(batchId)?.done;
       requeueFailed(db, batchId);
       setPaused(db, batchId, false);
-      startRun(batchId);
+      startRun(runs, batchId);
       return summary(batchId);
     },
     isRunning: (batchId) => running.has(batchId),
     sending: () => running.size > 0,
     offlineAccounts: () =>
-      new Map([...offline.values()].flat().map(({ accountName, since, message }) => [accountName, { since, message }])),
+      new Map([...runs.offline.values()].flat().map(({ accountName, since, message }) => [accountName, { since, message }])),
     onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      runs.listeners.add(listener);
+      return () => runs.listeners.delete(listener);
     },
     resumeWaiting() {
-      for (const batchId of batchesWaiting(db)) startRun(batchId);
+      for (const batchId of batchesWaiting(db)) startRun(runs, batchId);
     },
     wake() {
-      for (const listener of wakeListeners) listener();
+      for (const listener of runs.wakeListeners) listener();
     },
     sendingCount: () => (running.size === 0 ? 0 : sendingItems(db)),
     async close() {
@@ -202,6 +141,106 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       await Promise.all([...running.values()].map((run) => run.done));
     },
   };
+}
+
+function createRuns(deps: SupervisorDeps): Runs {
+  const runs: Runs = {
+    deps,
+    running: new Map(),
+    offline: new Map(),
+    attention: new Map(),
+    problems: new Map(),
+    wakeListeners: new Set(),
+    listeners: new Set(),
+    emit: (event, payload) => {
+      for (const listener of runs.listeners) listener(event, payload);
+    },
+    summary: (batchId) => batchSummary(deps.db, batchId, live(runs, batchId)),
+  };
+  return runs;
+}
+
+/** What only this process knows of the batch, as the summary shows it. */
+function live({ running, offline, attention, problems }: Runs, batchId: string): LiveState {
+  return {
+    running: running.has(batchId),
+    offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
+      accountName,
+      since: new Date(since).toISOString(),
+      message,
+    })),
+    attention: (attention.get(batchId) ?? []).map(({ accountName, message }) => ({ accountName, message })),
+    problem: problems.get(batchId) ?? null,
+  };
+}
+
+/** Starts sending the batch in this process, unless it already sends. */
+function startRun(runs: Runs, batchId: string): void {
+  const { deps, running, attention, problems } = runs;
+  if (running.has(batchId)) return;
+  const abort = new AbortController();
+  attention.delete(batchId);
+  problems.delete(batchId);
+  deps.log.info('batch started', { batch: batchId, ...runs.summary(batchId).counts });
+  const done = runBatch(runnerDeps(runs, batchId), batchId, {
+    ...DEFAULT_RUN_OPTIONS,
+    ...deps.runOptions,
+    signal: abort.signal,
+  })
+    .then(
+      (report) => attention.set(batchId, report.attention),
+      (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(deps.db, error)}`),
+    )
+    .then(() => ended(runs, batchId));
+  running.set(batchId, { done, abort });
+}
+
+/** The runner's view of this process: progress and status become events, and a wake-up reaches it. */
+function runnerDeps(runs: Runs, batchId: string): RunnerDeps {
+  const { deps, emit, summary } = runs;
+  const { now } = deps;
+  const logging = runLogging(deps.log, batchId);
+  let last = 0;
+  return {
+    db: deps.db,
+    credentials: deps.credentials,
+    transport: deps.transport,
+    now,
+    random: deps.random,
+    owner: deps.owner,
+    onProgress: () => {
+      if (now() - last < PROGRESS_EVERY_MS) return;
+      last = now();
+      emit('batch.progress', summary(batchId));
+    },
+    onAnswers: logging.onAnswers,
+    onStatus: (status) => {
+      logging.onStatus?.(status);
+      runs.offline.set(batchId, status.offline);
+      emit('batch.progress', summary(batchId));
+    },
+    onWake: (listener) => {
+      runs.wakeListeners.add(listener);
+      return () => runs.wakeListeners.delete(listener);
+    },
+  };
+}
+
+/** The run has ended (done, paused, stopped or failed): log and report how it left the batch. */
+function ended(runs: Runs, batchId: string): void {
+  runs.running.delete(batchId);
+  runs.offline.delete(batchId);
+  const last = runs.summary(batchId);
+  const finished = waitingCount(last.counts) === 0;
+  runs.deps.log[last.problem ? 'error' : 'info'](finished ? 'batch finished' : 'batch stopped sending', {
+    batch: batchId,
+    ...last.counts,
+    paused: last.paused,
+    attention: last.attention.map((held) => held.message),
+    problem: last.problem ?? undefined,
+  });
+  runs.emit('batch.progress', last);
+  if (finished) runs.emit('batch.finished', last);
 }
 
 /** A sentence for why sending stopped: the database's own words for SQLite failures (disk full, …). */
