@@ -1,6 +1,7 @@
 /** Hooks that keep a batch's live numbers: the latest summary and the recent pace of work. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BatchSummary } from '../../shared/contract';
+import { waitingCount } from '../../shared/domain';
 import { call, messageOf, onEvent } from './api';
 import { doneCount } from './components/OutcomeSummary';
 
@@ -12,7 +13,7 @@ const RATE_MIN_SPAN_MS = 3_000;
 
 /** True when nothing is left to send and the runner has let go of the batch. */
 export function isFinished(summary: BatchSummary): boolean {
-  return !summary.running && summary.counts.queued + summary.counts.in_flight === 0;
+  return !summary.running && waitingCount(summary.counts) === 0;
 }
 
 /** True while items are actually being sent: running, not paused. */

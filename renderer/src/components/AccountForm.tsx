@@ -6,6 +6,9 @@
  *
  * Where no keychain is reachable main answers `keychain_unavailable`; the form then offers to keep
  * the key in memory until the app quits, by sending the same request again with `keepInMemory`.
+ *
+ * Over 300 lines, and one long component, for now: the form's fields, their checks and the retry
+ * are one piece of state; splitting it (fields per provider) is left for a change of the form itself.
  */
 import { useState, type FormEvent } from 'react';
 import {
