@@ -40,6 +40,7 @@ export const COMMANDS = {
   'account list': [],
   'account remove': [],
   'account set-key': [],
+  'account check': [],
   import: ['account', 'provider', 'action'],
   run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait', 'retry-failed'],
   stop: ['batch'],
@@ -80,7 +81,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     if (!(sub in COMMANDS))
       throw new AppError(
         'bad_input',
-        'Use "bulk-cancel account add", "bulk-cancel account list", "bulk-cancel account remove NAME" or "bulk-cancel account set-key NAME".',
+        'Use "bulk-cancel account add", "bulk-cancel account list", "bulk-cancel account remove NAME", "bulk-cancel account set-key NAME" or "bulk-cancel account check NAME".',
       );
     command = sub as CommandName;
     positionals = positionals.slice(2);

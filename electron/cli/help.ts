@@ -46,6 +46,15 @@ const HELPS: Record<CommandName, CommandHelp> = {
       'the old key is overwritten in the system keychain',
     ],
   },
+  'account check': {
+    usage: ['account check NAME'],
+    text: [
+      "check an account's saved key with a harmless read of a shipment",
+      'that does not exist (nothing changes at the carrier): exit 0 when',
+      'the carrier accepts the key, 3 when it refuses it, 1 when no',
+      'answer tells (no connection, the carrier busy)',
+    ],
+  },
   import: {
     usage: ['import FILE [--account NAME]... [--provider ID] [--action ACTION]'],
     text: [
@@ -163,7 +172,7 @@ export function helpFor(topic: readonly string[]): string {
   if (name === 'account') {
     const accounts = ORDER.filter((command) => command.startsWith('account '));
     return sections(
-      'Usage: bulk-cancel [--data-dir DIR] [--json] account add|list|remove|set-key [NAME] [options]\n',
+      'Usage: bulk-cancel [--data-dir DIR] [--json] account add|list|remove|set-key|check [NAME] [options]\n',
       `Commands:\n${accounts.map(listed).join('\n')}\n`,
       PROVIDERS,
     );

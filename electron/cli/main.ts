@@ -19,7 +19,7 @@ import { batchCounts } from '../core/queue/store';
 import { itemCounts } from '../core/queue/summary';
 import { listResults, resultsToCsv, toRecords } from '../core/results';
 import { actionOption, parseCommandLine, positiveInteger, providerOption, type CommandName, type ParsedCommand } from './args';
-import { accountSetKey, namedAccount, readSecret } from './commands/account-key';
+import { accountCheck, accountSetKey, namedAccount, readSecret } from './commands/account-key';
 import { batches, stop } from './commands/batches';
 import { importFile } from './commands/import';
 import { run } from './commands/run';
@@ -81,6 +81,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return status(context);
       case 'account set-key':
         return await accountSetKey(context);
+      case 'account check':
+        return await accountCheck(context);
       case 'stop':
         return stop(context);
       case 'batches':
@@ -110,7 +112,7 @@ function checkUsage(command: CommandName, positionals: readonly string[], values
     if (positionals.length !== 1) throw new AppError('bad_input', 'Give exactly one FILE to import (or - for stdin).');
     providerOption(values.provider);
     actionOption(values.action);
-  } else if (command === 'account remove' || command === 'account set-key') {
+  } else if (command === 'account remove' || command === 'account set-key' || command === 'account check') {
     if (positionals.length !== 1 || positionals[0]?.trim() === '')
       throw new AppError('bad_input', `Give the NAME of the account, e.g. bulk-cancel ${command} "Electio main".`);
   } else {

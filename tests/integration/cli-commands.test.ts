@@ -1,7 +1,7 @@
 /**
  * The commands `bulk-cancel` gained for issue 14, run as scripts run them (a child process started
  * outside the project, a fresh data folder, the real keychain and the carrier simulator): each
- * command's own help, `account set-key`, `batches`, `stop`, `run --retry-failed`, and `import`
+ * command's own help, `account set-key`, `account check`, `batches`, `stop`, `run --retry-failed`, and `import`
  * telling which references an earlier batch already cancelled.
  */
 import { join } from 'node:path';
@@ -162,6 +162,45 @@ interface BatchRecord {
   total: number;
   counts: Record<string, number>;
 }
+
+describe('account check', () => {
+  it('tells a refused key (exit 3) from a good one (exit 0), changing nothing at the carrier', async () => {
+    await withAccount(async (dataDir) => {
+      const refused = await cli(['--data-dir', dataDir, 'account', 'check', 'Electio main']);
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stdout).toMatch(/key of account "Electio main" was refused: .*account set-key "Electio main"/);
+      await cli(['--data-dir', dataDir, 'account', 'set-key', 'Electio main'], `${ELECTIO_DEFAULT_API_KEY}\n`);
+      sim.clearLog();
+      const accepted = await cli(['--data-dir', dataDir, '--json', 'account', 'check', 'Electio main']);
+      expect(jsonOf(accepted)).toEqual({ name: 'Electio main', provider: 'electio', key: 'accepted' });
+      expect(sim.requests.map((r) => r.method)).toEqual(['GET']);
+    }, 'not-the-right-key');
+  });
+
+  it('says when no answer tells (the carrier cannot be reached): exit 1', async () => {
+    const dataDir = join(tempDir('bulk-cancel-commands-').path, 'data');
+    const add = await cli(
+      [
+        '--data-dir',
+        dataDir,
+        'account',
+        'add',
+        '--provider',
+        'sorted-pro',
+        '--name',
+        'Nowhere',
+        '--base-url',
+        'http://127.0.0.1:9',
+      ],
+      'some-key\n',
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const check = await cli(['--data-dir', dataDir, 'account', 'check', 'Nowhere']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/Could not check the key of account "Nowhere": .*cannot be reached/);
+    expect((await cli(['--data-dir', dataDir, 'account', 'remove', 'Nowhere'])).code).toBe(0);
+  });
+});
 
 describe('batches, stop and run --retry-failed', () => {
   it('batches lists every batch newest first with its items per state', async () => {

@@ -8,7 +8,14 @@ import type { Account } from '../../electron/core/accounts';
 import { createClient, type SendItem } from '../../electron/core/providers/client';
 import { sendItem } from '../support/fixtures';
 import { createHttp } from '../../electron/core/providers/http';
-import { SORTED_DEFAULT_API_KEY, sendcloudShipmentUuid, sortedReference, startSimulator, type Simulator } from '../simulator';
+import {
+  ELECTIO_DEFAULT_API_KEY,
+  SORTED_DEFAULT_API_KEY,
+  sendcloudShipmentUuid,
+  sortedReference,
+  startSimulator,
+  type Simulator,
+} from '../simulator';
 import { nodeTransport } from '../../electron/core/providers/node-transport';
 
 let sim: Simulator;
@@ -229,5 +236,33 @@ describe('Sendcloud', () => {
     expect((await label('shp-2001')).outcome).toMatchObject({ state: 'succeeded', reason: 'already_cancelled' });
     expect((await label('shp-9999')).outcome).toMatchObject({ state: 'failed', reason: 'not_found' });
     expect(sim.requests.map((r) => r.path)).toContain('/api/v3/shipments/shp-2001/cancel');
+  });
+});
+
+describe('check key: a read of a shipment that does not exist, which changes nothing', () => {
+  it('every provider tells a refused key from an accepted one', async () => {
+    const cases: [Omit<Account, 'id' | 'baseUrl'>, string, string][] = [
+      [{ name: 'E', provider: 'electio', settings: {} }, ELECTIO_DEFAULT_API_KEY, 'wrong'],
+      [{ name: 'S', provider: 'sorted-pro', settings: {} }, SORTED_DEFAULT_API_KEY, 'wrong'],
+      [
+        { name: 'C', provider: 'sendcloud', settings: { integrationId: 77, authKind: 'basic' } },
+        'sim-sc-public:sim-sc-secret',
+        'sim-sc-public:wrong',
+      ],
+      [
+        {
+          name: 'O',
+          provider: 'sendcloud',
+          settings: { integrationId: 77, authKind: 'oauth2', tokenUrl: `${sim.url}/oauth2/token/` },
+        },
+        'sim-sc-client:sim-sc-client-secret',
+        'sim-sc-client:wrong',
+      ],
+    ];
+    for (const [account, good, bad] of cases) {
+      expect(await client(account, good).checkKey(), account.name).toEqual({ kind: 'accepted' });
+      expect((await client(account, bad).checkKey()).kind, account.name).toBe('refused');
+    }
+    expect(sim.requests.filter((r) => r.method !== 'GET' && r.path !== '/oauth2/token/')).toEqual([]);
   });
 });

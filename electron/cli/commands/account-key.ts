@@ -1,6 +1,7 @@
 /**
  * An account's key on the command line: how the secret is asked for (`account add`, `account
- * set-key`), and `account set-key NAME`, which replaces a refused or changed key in the keychain.
+ * set-key`), `account set-key NAME`, which replaces a refused or changed key in the keychain, and
+ * `account check NAME`, which asks the carrier whether it accepts the saved key.
  */
 import type { AccountSettings } from '../../../shared/contract';
 import type { ProviderId } from '../../../shared/domain';
@@ -8,6 +9,8 @@ import { findAccountByName, updateAccount, type Account } from '../../core/accou
 import { accountFacts } from '../../core/activity';
 import type { Db } from '../../core/db/open';
 import { AppError } from '../../core/errors';
+import { checkAccountKey } from '../../core/key-check';
+import { nodeTransport } from '../../core/providers/node-transport';
 import { EXIT, type Context } from '../context';
 import { readSecretLine } from '../io';
 
@@ -40,4 +43,18 @@ export async function accountSetKey({ db, credentials, log, out, positionals }: 
     `Saved the new key of account "${account.name}" (${account.provider}) in the system keychain.`,
   ]);
   return EXIT.done;
+}
+
+export async function accountCheck({ db, credentials, out, positionals }: Context): Promise<number> {
+  const account = namedAccount(db, positionals[0] ?? '');
+  const check = await checkAccountKey({ db, credentials, transport: nodeTransport }, account.id);
+  const message = check.kind === 'accepted' ? undefined : check.message;
+  out.result({ name: account.name, provider: account.provider, key: check.kind, ...(message ? { message } : {}) }, () => [
+    check.kind === 'accepted'
+      ? `${account.provider} accepted the key of account "${account.name}".`
+      : check.kind === 'refused'
+        ? `The key of account "${account.name}" was refused: ${check.message} Save the right one with bulk-cancel account set-key "${account.name}".`
+        : `Could not check the key of account "${account.name}": ${check.message}`,
+  ]);
+  return check.kind === 'accepted' ? EXIT.done : check.kind === 'refused' ? EXIT.attention : EXIT.someFailed;
 }

@@ -85,6 +85,10 @@ function registeringTokens(auth: SendcloudAuth, secrets: Secrets): SendcloudAuth
 function redacting(client: ProviderClient, secrets: Secrets): ProviderClient {
   const clean = (text: string) => redactText(text, secrets);
   return {
+    async checkKey() {
+      const check = await client.checkKey();
+      return check.kind === 'accepted' ? check : { ...check, message: clean(check.message) };
+    },
     async cancel(items) {
       let answers: Map<number, Answer>;
       try {

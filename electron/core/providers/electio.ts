@@ -13,6 +13,8 @@ import {
   bodyMessage,
   commonOutcome,
   garbledOutcome,
+  keyCheckOf,
+  PROBE_REFERENCE,
   providerMessage,
   segment,
   send,
@@ -121,6 +123,11 @@ export function electioClient(options: ElectioOptions): ProviderClient {
   }
 
   return {
+    async checkKey() {
+      const path = `/consignments/${PROBE_REFERENCE.electio}`;
+      const { result } = await send(http, { method: 'GET', url: `${baseUrl}${path}`, headers }, `GET ${path}`, now);
+      return keyCheckOf(result, 'Electio');
+    },
     async cancel(items) {
       const [only] = items;
       if (only && items.length === 1 && options.chunkSize <= 1) return new Map([[only.id, await cancelOne(only)]]);

@@ -6,6 +6,7 @@
  */
 import { MAX_BODY_BYTES, retryAfterMs, type Http, type HttpAnswer, type HttpRequest, type HttpResult } from './http';
 import { failed, holdAccount, type Outcome, type RequestRecord } from './outcome';
+import type { KeyCheck } from './types';
 
 export interface Sent {
   result: HttpResult;
@@ -173,3 +174,30 @@ export function unsendable(reference: string, providerName: string): Outcome | u
     null,
   );
 }
+
+/**
+ * What the answer to a read of a shipment that does not exist says of the key: any answer of the API
+ * itself (404, or 2xx should the reference exist) accepts it; 401/403 refuse it; anything else tells nothing.
+ */
+export function keyCheckOf(result: HttpResult, providerName: string): KeyCheck {
+  if (result.kind === 'failure') return { kind: 'unknown', message: result.message };
+  const message = bodyMessage(result.json);
+  if (result.status === 401 || result.status === 403) {
+    return {
+      kind: 'refused',
+      message: `${providerName} refused the key (HTTP ${result.status})${message ? `: ${message}` : '.'}`,
+    };
+  }
+  if (!result.malformed && (result.status === 404 || (result.status >= 200 && result.status < 300))) return { kind: 'accepted' };
+  return {
+    kind: 'unknown',
+    message: `${providerName} answered HTTP ${result.status}${message ? ` (${message})` : ''}, which says nothing about the key; try again later.`,
+  };
+}
+
+/** A reference no carrier will ever hold, read to check a key. */
+export const PROBE_REFERENCE = {
+  electio: 'EC-000-000-000',
+  'sorted-pro': 'sp_00000000000000000000000000000000',
+  sendcloud: '0',
+} as const;

@@ -14,6 +14,8 @@ import {
   bodyMessage,
   commonOutcome,
   garbledOutcome,
+  keyCheckOf,
+  PROBE_REFERENCE,
   segment,
   send,
   transportOutcome,
@@ -146,6 +148,11 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
   }
 
   return {
+    async checkKey() {
+      const sent = await authorized('GET', `/api/v2/parcels/${PROBE_REFERENCE.sendcloud}`, undefined, []);
+      if (sent.refused !== undefined) return { kind: 'refused', message: sent.refused };
+      return keyCheckOf(sent.result, 'Sendcloud');
+    },
     async cancel(items) {
       const answers = new Map<number, Answer>();
       for (const item of items) {

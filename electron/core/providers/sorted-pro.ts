@@ -14,6 +14,8 @@ import {
   bodyMessage,
   commonOutcome,
   garbledOutcome,
+  keyCheckOf,
+  PROBE_REFERENCE,
   segment,
   send,
   transportOutcome,
@@ -144,6 +146,10 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   }
 
   return {
+    async checkKey() {
+      const { result } = await request('GET', `/shipments/${PROBE_REFERENCE['sorted-pro']}`);
+      return keyCheckOf(result, NAME);
+    },
     async cancel(items) {
       const answers = new Map<number, Answer>();
       for (const item of items) answers.set(item.id, await cancelOne(item));

@@ -11,7 +11,16 @@ export type SendItem = Pick<
   'id' | 'reference' | 'action' | 'externalOrderId' | 'externalShipmentId' | 'step' | 'maybeSent'
 >;
 
+/**
+ * What a harmless authenticated read said of the account's key: the carrier accepted it (it answered
+ * the read, even "not found"), refused it (401/403, or an OAuth2 token refused), or nothing could be
+ * told (no connection, a busy or unreadable answer).
+ */
+export type KeyCheck = { kind: 'accepted' } | { kind: 'refused'; message: string } | { kind: 'unknown'; message: string };
+
 export interface ProviderClient {
   /** Sends the cancellation for these items and answers for every one of them. */
   cancel(items: readonly SendItem[]): Promise<Map<number, Answer>>;
+  /** Reads a shipment that does not exist: it changes nothing, and tells a refused key from a good one. */
+  checkKey(): Promise<KeyCheck>;
 }
