@@ -3,6 +3,7 @@
  * interface (commands, flags, JSON shapes and exit codes) is a public contract: extend it, never
  * change what it already promises.
  */
+import { batchesWaitingFor } from '../core/queue/summary';
 import { join } from 'node:path';
 import type { AccountSettings, AccountView } from '../../shared/contract';
 import { ProviderId, type ItemState } from '../../shared/domain';
@@ -248,15 +249,9 @@ async function accountList({ db, credentials, out, positionals }: Context): Prom
 
 async function accountRemove({ db, credentials, log, out, positionals }: Context): Promise<number> {
   const account = namedAccount(db, positionals[0] ?? '');
-  const waiting = db
-    .prepare(
-      `SELECT b.id AS batchId, COUNT(*) AS n FROM items i JOIN batches b ON b.key = i.batch_key
-       WHERE i.account_key = (SELECT key FROM accounts WHERE id = ?) AND i.state IN ('queued', 'in_flight')
-       GROUP BY i.batch_key ORDER BY MIN(i.id)`,
-    )
-    .all(account.id) as { batchId: string; n: number }[];
+  const waiting = batchesWaitingFor(db, account.id);
   if (waiting.length) {
-    const total = waiting.reduce((sum, { n }) => sum + n, 0);
+    const total = waiting.reduce((sum, { waiting: n }) => sum + n, 0);
     const batches = waiting.map((w) => w.batchId);
     const shown = batches.length > 3 ? `${batches.slice(0, 3).join(', ')} and ${batches.length - 3} more` : batches.join(', ');
     throw new AppError(

@@ -54,6 +54,17 @@ export function waitingItems(db: Db, of: { batchId: string } | { accountId: stri
   return row.waiting;
 }
 
+/** An account's batches with items still waiting, oldest first, and how many each. */
+export function batchesWaitingFor(db: Db, accountId: string): { batchId: string; waiting: number }[] {
+  return db
+    .prepare(
+      `SELECT b.id AS batchId, COUNT(*) AS waiting FROM items i JOIN batches b ON b.key = i.batch_key
+       WHERE i.account_key = (SELECT key FROM accounts WHERE id = ?) AND i.${WAITING}
+       GROUP BY i.batch_key ORDER BY MIN(i.id)`,
+    )
+    .all(accountId) as { batchId: string; waiting: number }[];
+}
+
 /** Items being sent right now, by any process. */
 export function sendingItems(db: Db): number {
   return (db.prepare("SELECT COUNT(*) AS n FROM items WHERE state = 'in_flight'").get() as { n: number }).n;
