@@ -35,32 +35,50 @@ export interface ElectioOptions {
 const CANCELLED_MESSAGE = 'Consignment cancelled.';
 
 export function electioClient(options: ElectioOptions): ProviderClient {
-  const { http, baseUrl, apiKey, now } = options;
-  const headers = {
-    'ocp-apim-subscription-key': apiKey,
-    'electio-api-version': '1.1',
-    accept: 'application/json',
-    'content-type': 'application/json',
-  };
+  return new ElectioClient(options);
+}
 
-  async function cancelOne(item: SendItem): Promise<Answer> {
+class ElectioClient implements ProviderClient {
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: ElectioOptions) {
+    this.headers = {
+      'ocp-apim-subscription-key': options.apiKey,
+      'electio-api-version': '1.1',
+      accept: 'application/json',
+      'content-type': 'application/json',
+    };
+  }
+
+  /** Sends one request to a path of the API, recorded under that path. */
+  private request(method: 'GET' | 'PUT', path: string, body?: string) {
+    const { http, baseUrl, now } = this.options;
+    return send(
+      http,
+      { method, url: `${baseUrl}${path}`, headers: this.headers, ...(body === undefined ? {} : { body }) },
+      `${method} ${path}`,
+      now,
+    );
+  }
+
+  private async cancelOne(item: SendItem): Promise<Answer> {
     const refused = unsendable(item.reference, 'Electio');
     if (refused) return { outcome: refused, requests: [] };
     const path = `/consignments/${segment(item.reference)}/cancel`;
-    const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers }, `PUT ${path}`, now);
+    const { result, record } = await this.request('PUT', path);
     const outcome =
       result.kind === 'failure'
         ? transportOutcome(result)
         : result.status >= 200 && result.status < 300
           ? singleOutcome(result)
-          : errorOutcome(result, now());
+          : errorOutcome(result, this.options.now());
     return { outcome, requests: [{ ...record, message: outcome.message }] };
   }
 
-  async function cancelList(items: readonly SendItem[]): Promise<Map<number, Answer>> {
+  private async cancelList(items: readonly SendItem[]): Promise<Map<number, Answer>> {
     const path = '/consignments/cancellist';
     const body = JSON.stringify(items.map((item) => item.reference));
-    const { result, record } = await send(http, { method: 'PUT', url: `${baseUrl}${path}`, headers, body }, `PUT ${path}`, now);
+    const { result, record } = await this.request('PUT', path, body);
     const answers = new Map<number, Answer>();
     const answer = (outcome: Outcome): Answer => ({ outcome, requests: [{ ...record, message: outcome.message }] });
     const all = (outcome: Outcome) => {
@@ -69,11 +87,11 @@ export function electioClient(options: ElectioOptions): ProviderClient {
     };
     if (result.kind === 'failure') return all(transportOutcome(result));
     if (result.status < 200 || result.status >= 300) {
-      const outcome = errorOutcome(result, now());
+      const outcome = errorOutcome(result, this.options.now());
       if (outcome.kind !== 'final') return all(outcome);
       // A list refused as a whole (e.g. one bad reference) says nothing about each item: ask one by one.
       for (const item of items) {
-        const single = await cancelOne(item);
+        const single = await this.cancelOne(item);
         answers.set(item.id, {
           outcome: single.outcome,
           requests: [{ ...record, message: outcome.message }, ...single.requests],
@@ -122,18 +140,16 @@ export function electioClient(options: ElectioOptions): ProviderClient {
     return answers;
   }
 
-  return {
-    async checkKey() {
-      const path = `/consignments/${PROBE_REFERENCE.electio}`;
-      const { result } = await send(http, { method: 'GET', url: `${baseUrl}${path}`, headers }, `GET ${path}`, now);
-      return keyCheckOf(result, 'Electio');
-    },
-    async cancel(items) {
-      const [only] = items;
-      if (only && items.length === 1 && options.chunkSize <= 1) return new Map([[only.id, await cancelOne(only)]]);
-      return cancelList(items);
-    },
-  };
+  async checkKey() {
+    const { result } = await this.request('GET', `/consignments/${PROBE_REFERENCE.electio}`);
+    return keyCheckOf(result, 'Electio');
+  }
+
+  async cancel(items: readonly SendItem[]) {
+    const [only] = items;
+    if (only && items.length === 1 && this.options.chunkSize <= 1) return new Map([[only.id, await this.cancelOne(only)]]);
+    return this.cancelList(items);
+  }
 }
 
 /** What an outcome says about the consignment, for comparing two entries about one reference. */

@@ -7,7 +7,7 @@
  * "already cancelled" or "too late" alike, so the label is read back, and a failed read settles nothing.
  * Auth: HTTP Basic (public and secret key) or OAuth2 client credentials.
  */
-import type { ProviderClient, SendItem } from './types';
+import type { KeyCheck, ProviderClient, SendItem } from './types';
 import type { Http, HttpAnswer, HttpResult } from './http';
 import { failed, gone, holdAccount, pending, succeeded, type Answer, type Outcome, type RequestRecord } from './outcome';
 import {
@@ -37,10 +37,15 @@ export interface SendcloudOptions {
 const REMOVED = 'Removed from the Sendcloud shop integration (this does not cancel a label).';
 
 export function sendcloudClient(options: SendcloudOptions): ProviderClient {
-  const { http, baseUrl, auth, now } = options;
+  return new SendcloudClient(options);
+}
+
+class SendcloudClient implements ProviderClient {
+  constructor(private readonly options: SendcloudOptions) {}
 
   /** Sends with the account's authorization; on a 401 with a token, refreshes it once and tries again. */
-  async function authorized(method: 'GET' | 'POST', path: string, body: string | undefined, records: RequestRecord[]) {
+  private async authorized(method: 'GET' | 'POST', path: string, body: string | undefined, records: RequestRecord[]) {
+    const { http, baseUrl, auth, now } = this.options;
     for (let tries = 0; ; tries++) {
       const header = await auth.header(records);
       if (header.kind === 'refused') return { refused: header.message, result: null };
@@ -69,19 +74,19 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     }
   }
 
-  async function removeFromIntegration(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
-    if (options.integrationId === null) {
+  private async removeFromIntegration(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+    if (this.options.integrationId === null) {
       return holdAccount(
-        `Account "${options.accountName}" has no Sendcloud integration id, which removing shop shipments needs. Add it to the account.`,
+        `Account "${this.options.accountName}" has no Sendcloud integration id, which removing shop shipments needs. Add it to the account.`,
         null,
       );
     }
-    const path = `/api/v2/integrations/${options.integrationId}/shipments/delete`;
+    const path = `/api/v2/integrations/${this.options.integrationId}/shipments/delete`;
     const body =
       item.externalOrderId !== null && item.externalShipmentId !== null
         ? { external_order_id: item.externalOrderId, external_shipment_id: item.externalShipmentId }
         : { shipment_uuid: item.reference };
-    const sent = await authorized('POST', path, JSON.stringify(body), records);
+    const sent = await this.authorized('POST', path, JSON.stringify(body), records);
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
@@ -92,11 +97,11 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
       return result.text.trim() === '' ? succeeded('removed', REMOVED, result.status) : unconfirmed(result, 'Sendcloud');
     }
     const message = messageOf(result);
-    const common = commonOutcome(result, message, 'Sendcloud', now());
+    const common = commonOutcome(result, message, 'Sendcloud', this.options.now());
     if (common) return common;
     if (result.status === 404 && /integration/i.test(message)) {
       return holdAccount(
-        `Sendcloud does not know integration ${options.integrationId} of account "${options.accountName}": ${message}`,
+        `Sendcloud does not know integration ${this.options.integrationId} of account "${this.options.accountName}": ${message}`,
         404,
       );
     }
@@ -108,12 +113,12 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', message, result.status);
   }
 
-  async function cancelLabel(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+  private async cancelLabel(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
     const refused = unsendable(item.reference, 'Sendcloud');
     if (refused) return refused;
     const byParcel = /^\d+$/.test(item.reference);
     const path = byParcel ? `/api/v2/parcels/${segment(item.reference)}` : `/api/v3/shipments/${segment(item.reference)}`;
-    const sent = await authorized('POST', `${path}/cancel`, undefined, records);
+    const sent = await this.authorized('POST', `${path}/cancel`, undefined, records);
     if (sent.refused !== undefined) return holdAccount(sent.refused, null);
     const { result } = sent;
     if (result.kind === 'failure') return transportOutcome(result);
@@ -130,15 +135,15 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     if (result.status === 410 && byParcel) {
       return status === 'deleted' ? succeeded('deleted', message, 410) : unconfirmed(result, 'Sendcloud');
     }
-    const common = commonOutcome(result, message, 'Sendcloud', now());
+    const common = commonOutcome(result, message, 'Sendcloud', this.options.now());
     if (common) return common;
     if (result.status === 404) return failed('not_found', message, 404);
     // "Already being cancelled" (under way) and "already cancelled", "delivered" or "too old" (refused) alike.
     if ((byParcel && result.status === 400) || (!byParcel && result.status === 409)) {
-      const read = await authorized('GET', path, undefined, records);
+      const read = await this.authorized('GET', path, undefined, records);
       if (read.refused !== undefined) return holdAccount(read.refused, null);
       const label = labelState(read.result, byParcel);
-      if (!label) return unsettled(message, read.result, 'Sendcloud', now());
+      if (!label) return unsettled(message, read.result, 'Sendcloud', this.options.now());
       if (label.state === 'cancelled')
         return succeeded('already_cancelled', `Already cancelled: ${label.message}`, result.status);
       if (label.state === 'cancelling') return pending(`The cancellation is under way: ${label.message}`, result.status);
@@ -147,23 +152,24 @@ export function sendcloudClient(options: SendcloudOptions): ProviderClient {
     return failed(result.status === 400 ? 'invalid_reference' : 'provider_error', message, result.status);
   }
 
-  return {
-    async checkKey() {
-      const sent = await authorized('GET', `/api/v2/parcels/${PROBE_REFERENCE.sendcloud}`, undefined, []);
-      if (sent.refused !== undefined) return { kind: 'refused', message: sent.refused };
-      return keyCheckOf(sent.result, 'Sendcloud');
-    },
-    async cancel(items) {
-      const answers = new Map<number, Answer>();
-      for (const item of items) {
-        const requests: RequestRecord[] = [];
-        const outcome =
-          item.action === 'cancel-label' ? await cancelLabel(item, requests) : await removeFromIntegration(item, requests);
-        answers.set(item.id, { outcome, requests });
-      }
-      return answers;
-    },
-  };
+  async checkKey(): Promise<KeyCheck> {
+    const sent = await this.authorized('GET', `/api/v2/parcels/${PROBE_REFERENCE.sendcloud}`, undefined, []);
+    if (sent.refused !== undefined) return { kind: 'refused', message: sent.refused };
+    return keyCheckOf(sent.result, 'Sendcloud');
+  }
+
+  async cancel(items: readonly SendItem[]) {
+    const answers = new Map<number, Answer>();
+    for (const item of items) {
+      const requests: RequestRecord[] = [];
+      const outcome =
+        item.action === 'cancel-label'
+          ? await this.cancelLabel(item, requests)
+          : await this.removeFromIntegration(item, requests);
+      answers.set(item.id, { outcome, requests });
+    }
+    return answers;
+  }
 }
 
 /** What an item names at Sendcloud, for messages: its shipment uuid or its shop's order and shipment ids. */

@@ -34,24 +34,33 @@ export interface SortedProOptions {
 const NAME = 'Sorted PRO';
 
 export function sortedProClient(options: SortedProOptions): ProviderClient {
-  const { http, baseUrl, apiKey, now } = options;
-  const headers = { 'x-api-key': apiKey, 'x-api-version': '1.1', accept: 'application/json' };
+  return new SortedProClient(options);
+}
 
-  const request = (method: 'PUT' | 'DELETE' | 'GET', path: string) =>
-    send(http, { method, url: `${baseUrl}${path}`, headers }, `${method} ${path}`, now);
+class SortedProClient implements ProviderClient {
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: SortedProOptions) {
+    this.headers = { 'x-api-key': options.apiKey, 'x-api-version': '1.1', accept: 'application/json' };
+  }
+
+  private request(method: 'PUT' | 'DELETE' | 'GET', path: string) {
+    const { http, baseUrl, now } = this.options;
+    return send(http, { method, url: `${baseUrl}${path}`, headers: this.headers }, `${method} ${path}`, now);
+  }
 
   /**
    * Settles a refusal that can mean "already cancelled" (a re-send after a crash) or "too late" by
    * reading the shipment's `state`; `refused` is what the shipment's state, if not cancelled, means.
    */
-  async function readBack(reference: string, refusal: string, refused: Outcome, records: RequestRecord[]): Promise<Outcome> {
-    const { result, record } = await request('GET', `/shipments/${segment(reference)}`);
+  private async readBack(reference: string, refusal: string, refused: Outcome, records: RequestRecord[]): Promise<Outcome> {
+    const { result, record } = await this.request('GET', `/shipments/${segment(reference)}`);
     records.push(record);
     const state =
       result.kind === 'answer' && result.status === 200 && !result.malformed && names(result, reference)
         ? (result.json as { state?: unknown }).state
         : undefined;
-    if (typeof state !== 'string' || state.trim() === '') return unsettled(refusal, result, NAME, now());
+    if (typeof state !== 'string' || state.trim() === '') return unsettled(refusal, result, NAME, this.options.now());
     if (state.toLowerCase() === 'cancelled') {
       return succeeded('already_cancelled', `Shipment ${reference} was already cancelled.`, refused.httpStatus);
     }
@@ -61,8 +70,8 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
     return { ...refused, message: `${refused.message} (its state is "${state}")` };
   }
 
-  async function cancelStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
-    const { result, record } = await request('PUT', `/shipments/${segment(item.reference)}/cancel`);
+  private async cancelStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+    const { result, record } = await this.request('PUT', `/shipments/${segment(item.reference)}/cancel`);
     records.push(record);
     if (result.kind === 'failure') return transportOutcome(result);
     const garbled = garbledOutcome(result, NAME);
@@ -82,11 +91,11 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
     const explained = message ?? `Sorted answered HTTP ${result.status} without an explanation.`;
     if (result.status === 304) {
       const noChange = `Sorted made no change to shipment ${item.reference} (HTTP 304).`;
-      return readBack(item.reference, noChange, failed('provider_error', noChange, 304), records);
+      return this.readBack(item.reference, noChange, failed('provider_error', noChange, 304), records);
     }
-    const common = commonOutcome(result, explained, NAME, now(), true);
+    const common = commonOutcome(result, explained, NAME, this.options.now(), true);
     if (common) return common;
-    if (result.status === 409) return readBack(item.reference, explained, failed('too_late', explained, 409), records);
+    if (result.status === 409) return this.readBack(item.reference, explained, failed('too_late', explained, 409), records);
     if (result.status === 404) {
       // "Still being processed": the shipment exists but cannot be acted on yet.
       if (processing(result)) return retry('provider_error', explained, 404);
@@ -101,14 +110,14 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
   }
 
   /** The delete of a shipment whose cancel is confirmed: every outcome keeps that step done. */
-  async function deleteStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
-    const { result, record } = await request('DELETE', `/shipments/${segment(item.reference)}`);
+  private async deleteStep(item: SendItem, records: RequestRecord[]): Promise<Outcome> {
+    const { result, record } = await this.request('DELETE', `/shipments/${segment(item.reference)}`);
     records.push(record);
-    const outcome = await deleteOutcome(item, result);
+    const outcome = await this.deleteOutcome(item, result);
     return { ...outcome, step: 'cancelled' };
   }
 
-  function deleteOutcome(item: SendItem, result: Awaited<ReturnType<typeof request>>['result']): Outcome {
+  private deleteOutcome(item: SendItem, result: Awaited<ReturnType<SortedProClient['request']>>['result']): Outcome {
     const notYet = (outcome: Outcome): Outcome => ({ ...outcome, message: `Cancelled, but not deleted yet: ${outcome.message}` });
     if (result.kind === 'failure') return notYet(transportOutcome(result));
     const garbled = garbledOutcome(result, NAME);
@@ -127,35 +136,36 @@ export function sortedProClient(options: SortedProOptions): ProviderClient {
       return { ...outcome, message: `Cancelled. ${outcome.message}` };
     }
     const explained = message ?? `Sorted answered HTTP ${result.status} without an explanation.`;
-    return notYet(commonOutcome(result, explained, NAME, now(), true) ?? failed('provider_error', explained, result.status));
+    return notYet(
+      commonOutcome(result, explained, NAME, this.options.now(), true) ?? failed('provider_error', explained, result.status),
+    );
   }
 
-  async function cancelOne(item: SendItem): Promise<Answer> {
+  private async cancelOne(item: SendItem): Promise<Answer> {
     const refused = unsendable(item.reference, NAME);
     if (refused) return { outcome: refused, requests: [] };
     const requests: RequestRecord[] = [];
     let outcome: Outcome;
     if (item.action === 'cancel-and-delete' && item.step === 'cancelled') {
-      outcome = await deleteStep(item, requests);
+      outcome = await this.deleteStep(item, requests);
     } else {
-      outcome = await cancelStep(item, requests);
+      outcome = await this.cancelStep(item, requests);
       const cancelled = outcome.kind === 'final' && outcome.state === 'succeeded';
-      if (item.action === 'cancel-and-delete' && cancelled) outcome = await deleteStep(item, requests);
+      if (item.action === 'cancel-and-delete' && cancelled) outcome = await this.deleteStep(item, requests);
     }
     return { outcome, requests };
   }
 
-  return {
-    async checkKey() {
-      const { result } = await request('GET', `/shipments/${PROBE_REFERENCE['sorted-pro']}`);
-      return keyCheckOf(result, NAME);
-    },
-    async cancel(items) {
-      const answers = new Map<number, Answer>();
-      for (const item of items) answers.set(item.id, await cancelOne(item));
-      return answers;
-    },
-  };
+  async checkKey() {
+    const { result } = await this.request('GET', `/shipments/${PROBE_REFERENCE['sorted-pro']}`);
+    return keyCheckOf(result, NAME);
+  }
+
+  async cancel(items: readonly SendItem[]) {
+    const answers = new Map<number, Answer>();
+    for (const item of items) answers.set(item.id, await this.cancelOne(item));
+    return answers;
+  }
 }
 
 /** Does the answer name this shipment, as Sorted's confirmations do (`reference`)? */
