@@ -79,7 +79,9 @@ export function claimsBuffer(parts: ClaimsParts): ClaimsBuffer {
       const claims = [...chunk, ...buffer];
       const mine = await writer.writeWith(() => renewClaims(db, claims, at + options.leaseMs));
       for (const item of claims) item.checkedAt = at;
-      buffer = buffer.filter((item) => mine.has(item.id));
+      // Only the claims this renewal asked about can be found lost: a refill during the write added others.
+      const asked = new Set(claims.map((item) => item.id));
+      buffer = buffer.filter((item) => !asked.has(item.id) || mine.has(item.id));
       return chunk.filter((item) => mine.has(item.id));
     },
     release,
