@@ -6,14 +6,24 @@ import { PROVIDER_IDS, PROVIDER_LABELS, actionDescription, type ProviderId } fro
 import { listAccounts, type Account } from '../../core/accounts';
 import type { Db } from '../../core/db/open';
 import { AppError, isAppError } from '../../core/errors';
-import { planImport, queueImport, readFile, routeEntries, type AccountChoices, type Routing } from '../../core/import/source';
+import {
+  planImport,
+  queueImport,
+  readFile,
+  routeEntries,
+  type AccountChoices,
+  type QueuedImport,
+  type Routing,
+} from '../../core/import/source';
 import { batchOrigin } from '../../core/origin';
 import { fileSystemReason } from '../../core/paths';
 import { alreadySucceeded } from '../../core/results';
 import { actionOption, providerOption } from '../args';
 import { EXIT, type Context } from '../context';
-import { readInput } from '../io';
+import { readInput, type Output } from '../io';
 import { namedAccount } from './account-key';
+
+type AlreadyDone = ReturnType<typeof alreadySucceeded>;
 
 /**
  * The accounts named with --account, one per provider. Each must exist and, with --provider, be
@@ -63,25 +73,10 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
   const provider = providerOption(values.provider);
   const action = actionOption(values.action);
   const choices = chooseAccounts(db, values.account ?? [], provider);
-  const accounts = listAccounts(db);
-  if (accounts.length === 0) {
-    throw new AppError('bad_input', 'No account exists yet. Add one with: bulk-cancel account add --provider ID --name NAME.');
-  }
-  const held = new Set(accounts.map((account) => account.provider));
-  if (provider && !held.has(provider)) {
-    throw new AppError(
-      'bad_input',
-      `No ${provider} account exists yet. Add one with: bulk-cancel account add --provider ${provider} --name NAME.`,
-    );
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readInput(file);
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    throw new AppError('bad_input', `The file ${file} cannot be read: ${fileSystemReason(error)}.`);
-  }
+  const accounts = existingAccounts(db, provider);
+  const bytes = await readList(file);
   // References are read only as providers that have an account (and only as --provider's, if given).
+  const held = new Set(accounts.map((account) => account.provider));
   const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
   const plan = planImport(await readFile(bytes), { providers, action });
   checkRouting(routeEntries(plan, accounts, choices, action));
@@ -94,6 +89,37 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
     ...batchOrigin(),
     now: Date.now(),
   });
+  printQueued(out, queued, accounts, alreadyDone);
+  return EXIT.done;
+}
+
+/** Every account, refused when there is none (or none of --provider's) to import into. */
+function existingAccounts(db: Db, provider: ProviderId | undefined): Account[] {
+  const accounts = listAccounts(db);
+  if (accounts.length === 0) {
+    throw new AppError('bad_input', 'No account exists yet. Add one with: bulk-cancel account add --provider ID --name NAME.');
+  }
+  if (provider && !accounts.some((account) => account.provider === provider)) {
+    throw new AppError(
+      'bad_input',
+      `No ${provider} account exists yet. Add one with: bulk-cancel account add --provider ${provider} --name NAME.`,
+    );
+  }
+  return accounts;
+}
+
+/** The list's bytes, from FILE or (`-`) stdin; a file that cannot be read is bad input, with the system's reason. */
+async function readList(file: string): Promise<Uint8Array> {
+  try {
+    return await readInput(file);
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw new AppError('bad_input', `The file ${file} cannot be read: ${fileSystemReason(error)}.`);
+  }
+}
+
+/** What was queued, where each account's items go, and what the clerk should know before sending. */
+function printQueued(out: Output, queued: QueuedImport, accounts: readonly Account[], alreadyDone: AlreadyDone): void {
   const routes = queued.routes.map((route) => ({
     account: route.accountName,
     provider: route.provider,
@@ -127,19 +153,18 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
           `  Note: account "${route.accountName}" has no integration id, so its items cannot be removed from an integration; remove the account and add it again with --integration-id.`,
       ),
       ...queued.rejected.map((r) => `  row ${r.row}: ${r.error}`),
-      ...(alreadyDone.total > 0
-        ? [
-            `  Warning: ${alreadyDone.total} reference(s) in this list were already cancelled in an earlier batch; they are sent again.`,
-            ...alreadyDone.items.map(
-              (done) => `  row ${done.row}: ${done.reference} was already cancelled in batch ${done.batchId}.`,
-            ),
-            ...(alreadyDone.total > alreadyDone.items.length
-              ? [`  … and ${alreadyDone.total - alreadyDone.items.length} more.`]
-              : []),
-          ]
-        : []),
+      ...alreadyDoneLines(alreadyDone),
       `Send it with: bulk-cancel run --batch ${queued.batchId}`,
     ],
   );
-  return EXIT.done;
+}
+
+/** The warning for references already cancelled in an earlier batch, if any. */
+function alreadyDoneLines(alreadyDone: AlreadyDone): string[] {
+  if (alreadyDone.total === 0) return [];
+  return [
+    `  Warning: ${alreadyDone.total} reference(s) in this list were already cancelled in an earlier batch; they are sent again.`,
+    ...alreadyDone.items.map((done) => `  row ${done.row}: ${done.reference} was already cancelled in batch ${done.batchId}.`),
+    ...(alreadyDone.total > alreadyDone.items.length ? [`  … and ${alreadyDone.total - alreadyDone.items.length} more.`] : []),
+  ];
 }

@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import { createBatch, type NewItem } from '../queue/store';
 import { decodeBase64, decodeBytes, type DecodedText } from './decode';
 import { checkSize } from './limits';
-import { parseList, parseTable, type ParseOptions, type ParsedList } from './parse';
+import { parseList, parseTable, type ImportEntry, type ParseOptions, type ParsedList } from './parse';
 import { isXlsx, readSpreadsheet, type Table } from './spreadsheet';
 
 /** What the clerk gave, read: text to parse, or a spreadsheet's sheet already in rows. */
@@ -75,75 +75,26 @@ export function routeEntries(
   choices: AccountChoices,
   batchAction: Action,
 ): Routing {
+  checkChoices(accounts, choices);
   const byName = new Map(accounts.map((account) => [accountNameKey(account.name), account]));
-  for (const [provider, id] of Object.entries(choices)) {
-    const chosen = accounts.find((account) => account.id === id);
-    if (!chosen || chosen.provider !== provider) {
-      throw new AppError(
-        'bad_input',
-        `The account chosen for ${PROVIDER_LABELS[provider as ProviderId]} does not exist or is not a ${PROVIDER_LABELS[provider as ProviderId]} account.`,
-      );
-    }
-  }
-  /** Where a provider's rows go when they name no account: decided once per provider, not per row. */
-  const destinations = new Map<ProviderId, Account | Account[] | null>();
-  const destinationOf = (provider: ProviderId): Account | Account[] | null => {
-    let destination = destinations.get(provider);
-    if (destination === undefined) {
-      const candidates = accounts.filter((account) => account.provider === provider);
-      const chosen = choices[provider];
-      destination = chosen
-        ? (candidates.find((candidate) => candidate.id === chosen) ?? null)
-        : candidates.length === 1
-          ? (candidates[0] ?? null)
-          : candidates.length > 1
-            ? candidates
-            : null;
-      destinations.set(provider, destination);
-    }
-    return destination;
-  };
+  const destinationOf = destinations(accounts, choices);
   const items: NewItem[] = [];
   const rejected = [...plan.rejected];
   // An account's items all share one action (it follows from the provider), so a route is an account.
   const routes = new Map<Account, Route>();
   const ambiguous = new Map<ProviderId, Account[]>();
   for (const entry of plan.entries) {
-    let account: Account | undefined;
-    if (entry.accountName) {
-      account = byName.get(accountNameKey(entry.accountName));
-      const problem = !account
-        ? `There is no account named "${entry.accountName}".`
-        : account.provider !== entry.provider
-          ? `Account "${account.name}" is ${PROVIDER_LABELS[account.provider]}, but this is a ${PROVIDER_LABELS[entry.provider]} reference.`
-          : null;
-      if (problem) {
-        rejected.push({ row: entry.row, value: entry.reference, error: problem });
-        continue;
-      }
-    } else {
-      const destination = destinationOf(entry.provider);
-      if (Array.isArray(destination)) {
-        ambiguous.set(entry.provider, destination);
-        continue;
-      }
-      if (!destination) {
-        rejected.push({
-          row: entry.row,
-          value: entry.reference,
-          error: `There is no ${PROVIDER_LABELS[entry.provider]} account to send this to. Add one, then import again.`,
-        });
-        continue;
-      }
-      account = destination;
+    const found = entryAccount(entry, byName, destinationOf);
+    if ('error' in found) {
+      rejected.push({ row: entry.row, value: entry.reference, error: found.error });
+      continue;
     }
-    if (!account) continue;
-    let route = routes.get(account);
-    if (!route) {
-      const action = itemAction(batchAction, account.provider);
-      route = { accountId: account.id, accountName: account.name, provider: account.provider, action, items: 0 };
-      routes.set(account, route);
+    if ('ambiguous' in found) {
+      ambiguous.set(entry.provider, found.ambiguous);
+      continue;
     }
+    const { account } = found;
+    const route = routeOf(routes, account, batchAction);
     route.items++;
     items.push({
       row: entry.row,
@@ -161,6 +112,80 @@ export function routeEntries(
     routes: [...routes.values()],
     ambiguous: [...ambiguous].map(([provider, list]) => ({ provider, accounts: list })),
   };
+}
+
+/** Each account chosen for a provider must exist and be of that provider. */
+function checkChoices(accounts: readonly Account[], choices: AccountChoices): void {
+  for (const [provider, id] of Object.entries(choices)) {
+    const chosen = accounts.find((account) => account.id === id);
+    if (!chosen || chosen.provider !== provider) {
+      throw new AppError(
+        'bad_input',
+        `The account chosen for ${PROVIDER_LABELS[provider as ProviderId]} does not exist or is not a ${PROVIDER_LABELS[provider as ProviderId]} account.`,
+      );
+    }
+  }
+}
+
+/** One account, several to choose from, or none. */
+type Destination = Account | Account[] | null;
+
+/** Where a provider's rows go when they name no account: decided once per provider, not per row. */
+function destinations(accounts: readonly Account[], choices: AccountChoices): (provider: ProviderId) => Destination {
+  const decided = new Map<ProviderId, Destination>();
+  return (provider) => {
+    let destination = decided.get(provider);
+    if (destination === undefined) {
+      const candidates = accounts.filter((account) => account.provider === provider);
+      const chosen = choices[provider];
+      destination = chosen
+        ? (candidates.find((candidate) => candidate.id === chosen) ?? null)
+        : candidates.length === 1
+          ? (candidates[0] ?? null)
+          : candidates.length > 1
+            ? candidates
+            : null;
+      decided.set(provider, destination);
+    }
+    return destination;
+  };
+}
+
+/** The account an entry goes to, or why it goes to none: a rejection, or several accounts to choose from. */
+function entryAccount(
+  entry: ImportEntry,
+  byName: ReadonlyMap<string, Account>,
+  destinationOf: (provider: ProviderId) => Destination,
+): { account: Account } | { error: string } | { ambiguous: Account[] } {
+  if (entry.accountName) {
+    const account = byName.get(accountNameKey(entry.accountName));
+    if (!account) return { error: `There is no account named "${entry.accountName}".` };
+    if (account.provider !== entry.provider) {
+      return {
+        error: `Account "${account.name}" is ${PROVIDER_LABELS[account.provider]}, but this is a ${PROVIDER_LABELS[entry.provider]} reference.`,
+      };
+    }
+    return { account };
+  }
+  const destination = destinationOf(entry.provider);
+  if (Array.isArray(destination)) return { ambiguous: destination };
+  if (!destination) {
+    return {
+      error: `There is no ${PROVIDER_LABELS[entry.provider]} account to send this to. Add one, then import again.`,
+    };
+  }
+  return { account: destination };
+}
+
+/** The account's route, begun at its first item. */
+function routeOf(routes: Map<Account, Route>, account: Account, batchAction: Action): Route {
+  let route = routes.get(account);
+  if (!route) {
+    const action = itemAction(batchAction, account.provider);
+    route = { accountId: account.id, accountName: account.name, provider: account.provider, action, items: 0 };
+    routes.set(account, route);
+  }
+  return route;
 }
 
 export interface QueuedImport {
