@@ -2,7 +2,7 @@
 import type { ProviderId } from '../shared/domain';
 import { claimerName } from '../electron/core/queue/claimer';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../electron/core/queue/runner';
-import { createBatch } from '../electron/core/queue/store';
+import { createBatch } from '../electron/core/queue/batch-writes';
 import { ELECTIO_DEFAULT_API_KEY, SORTED_DEFAULT_API_KEY, electioReference, sortedReference } from '../tests/simulator';
 import { request } from 'undici';
 import { log, now, world } from './lib';

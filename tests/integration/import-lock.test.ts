@@ -12,7 +12,8 @@ import { addAccount, type Account } from '../../electron/core/accounts';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { claimerName } from '../../electron/core/queue/claimer';
 import { DEFAULT_RUN_OPTIONS, runBatch, type RunStatus } from '../../electron/core/queue/runner';
-import { batchesWaiting, claimItems, createBatch, ROWS_PER_COMMIT, type NewItem } from '../../electron/core/queue/store';
+import { createBatch, ROWS_PER_COMMIT, type NewItem } from '../../electron/core/queue/batch-writes';
+import { batchesWaiting, claimItems } from '../../electron/core/queue/store';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 

@@ -12,7 +12,8 @@ import { addAccount } from '../../electron/core/accounts';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { isClaimerAlive } from '../../electron/core/queue/claimer';
 import { DEFAULT_RUN_OPTIONS, runBatch, type RunOptions } from '../../electron/core/queue/runner';
-import { createBatch, LATE_OUTCOME, releaseAbandonedClaims } from '../../electron/core/queue/store';
+import { createBatch } from '../../electron/core/queue/batch-writes';
+import { LATE_OUTCOME, releaseAbandonedClaims } from '../../electron/core/queue/store';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
 import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
 

@@ -7,7 +7,8 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../electron/core/db/open';
 import { deleteBatch, findReference, listBatches } from '../../electron/core/history';
-import { claimItems, createBatch, recordResults } from '../../electron/core/queue/store';
+import { createBatch } from '../../electron/core/queue/batch-writes';
+import { claimItems, recordResults } from '../../electron/core/queue/store';
 import { exportFile, listResults } from '../../electron/core/results';
 import { tempDir } from '../support/fixtures';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../electron/core/db/open';
+import { createBatch } from '../../electron/core/queue/batch-writes';
 import {
   claimItems,
-  createBatch,
   LATE_OUTCOME,
   nextDueAt,
   recordResults,

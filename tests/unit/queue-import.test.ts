@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../../electron/core/accounts';
 import { DATABASE_FILE, openDatabase, type Db } from '../../electron/core/db/open';
 import { planImport, queueImport, type QueueRequest } from '../../electron/core/import/source';
-import { createBatch } from '../../electron/core/queue/store';
+import { createBatch } from '../../electron/core/queue/batch-writes';
 import { expectAppError } from './helpers';
 
 const A = 'EC-000-05D-1NS';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channels, MAX_RESULTS_PAGE, type ResultFilter, type ResultSort } from '../../shared/contract';
 import type { ItemState, Reason } from '../../shared/domain';
 import { openDatabase, type Db } from '../../electron/core/db/open';
-import { createBatch } from '../../electron/core/queue/store';
+import { createBatch } from '../../electron/core/queue/batch-writes';
 import { listResults, pageResults, resultIds, resultsOverview } from '../../electron/core/results';
 import { tempDir } from '../support/fixtures';
 

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { AppError, describeError } from '../errors';
 import { makeDataFolder } from '../paths';
 import { isClaimerAlive } from '../queue/claimer';
-import { discardUnfinishedImports } from '../queue/store';
+import { discardUnfinishedImports } from '../queue/batch-writes';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;

@@ -7,7 +7,7 @@ import { PROVIDER_LABELS, itemAction, type Action, type ProviderId } from '../..
 import { accountNameKey, listAccounts, type Account } from '../accounts';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { createBatch, type NewItem } from '../queue/store';
+import { createBatch, type NewItem } from '../queue/batch-writes';
 import { decodeBase64, decodeBytes, type DecodedText } from './decode';
 import { checkSize } from './limits';
 import { parseList, parseTable, type ImportEntry, type ParseOptions, type ParsedList } from './parse';
