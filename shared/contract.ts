@@ -9,8 +9,6 @@ import { Action, ITEM_STATES, ItemState, PROVIDER_IDS, ProviderId, Reason, REASO
 
 /** Largest list Bulk Cancel imports at once, from a file, stdin or a paste: the app and the CLI share it. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-/** The same limit for a file the renderer hands over in base64 (3 bytes become 4 characters). */
-export const MAX_IMPORT_BASE64 = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
 /** The same limit for pasted text, in characters. */
 export const MAX_IMPORT_TEXT = MAX_IMPORT_BYTES;
 
@@ -70,26 +68,44 @@ export const AccountView = z.object({
 });
 export type AccountView = z.infer<typeof AccountView>;
 
-export const ImportSource = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('text'),
-    fileName: z.string().max(1000).nullable(),
-    text: z.string().max(MAX_IMPORT_TEXT),
-  }),
+const FileName = z.string().max(1000).nullable();
+/** A workbook's sheet, by name. */
+const SheetName = z.string().max(200);
+
+/**
+ * What the clerk gave, as it crosses IPC once for a preview: pasted text, or a file's own bytes
+ * (structured clone carries them as they are; main detects the encoding or reads the workbook).
+ */
+export const ImportInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), fileName: FileName, text: z.string().max(MAX_IMPORT_TEXT) }),
   z.object({
     kind: z.literal('bytes'),
-    fileName: z.string().max(1000).nullable(),
-    base64: z.string().max(MAX_IMPORT_BASE64),
+    fileName: FileName,
+    bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= MAX_IMPORT_BYTES, 'The file is larger than 64 MiB'),
     /** For a workbook: the sheet to read (else the first). */
-    sheet: z.string().max(200).optional(),
+    sheet: SheetName.optional(),
   }),
 ]);
-export type ImportSource = z.infer<typeof ImportSource>;
+export type ImportInput = z.infer<typeof ImportInput>;
+
+/**
+ * The older base64 shape, which no channel carries any more: only `readSource` in
+ * electron/core/import/source.ts still takes it. Remove it with that function.
+ */
+export type ImportSource =
+  | { kind: 'text'; fileName: string | null; text: string }
+  | { kind: 'bytes'; fileName: string | null; base64: string; sheet?: string | undefined };
 
 export const RejectedRow = z.object({ row: z.number().int(), value: z.string(), error: z.string() });
 export type RejectedRow = z.infer<typeof RejectedRow>;
 
+/** An account as a preview names it: enough to choose it, read from the database alone (no key). */
+export const AccountRef = z.object({ id: Id, name: z.string(), provider: ProviderId });
+export type AccountRef = z.infer<typeof AccountRef>;
+
 export const ImportPreview = z.object({
+  /** The checked list main keeps for a while: confirm queues it by this id, and "check again" reuses it. */
+  draftId: Id,
   fileName: z.string().nullable(),
   encoding: z.string(),
   delimiter: z.string(),
@@ -108,12 +124,14 @@ export const ImportPreview = z.object({
       items: z.number().int(),
       /** Items whose row names an account (an `account` column), by that name. */
       named: z.array(z.object({ accountName: z.string(), items: z.number().int() })),
-      accounts: z.array(AccountView),
+      accounts: z.array(AccountRef),
     }),
   ),
   notes: z.array(z.string()),
   /** A workbook's sheets (empty for text): the clerk may pick another one. */
   sheets: z.array(z.string()),
+  /** The sheet read (null for text). */
+  sheet: z.string().nullable(),
   /** References already cancelled by an earlier batch: sending them again is usually a mistake. */
   alreadyDone: z.object({
     total: z.number().int(),
@@ -294,12 +312,21 @@ export const channels = {
     response: AccountView,
   },
   'accounts.remove': { request: z.object({ id: Id }).strict(), response: z.object({ removed: z.literal(true) }) },
+  /**
+   * Reads a list and answers what it would become, with the id of the draft main keeps of it. Nothing
+   * is queued. A draft is checked again (another sheet or action, or accounts changed) by its id:
+   * the list does not cross again, and the new draft replaces it.
+   */
   'import.preview': {
-    request: z.object({ source: ImportSource, action: Action.optional() }).strict(),
+    request: z.union([
+      z.object({ source: ImportInput, action: Action.optional() }).strict(),
+      z.object({ draftId: Id, sheet: SheetName.optional(), action: Action.optional() }).strict(),
+    ]),
     response: ImportPreview,
   },
+  /** Queues a previewed list as a new batch, once: the draft is gone afterwards. */
   'import.confirm': {
-    request: z.object({ source: ImportSource, action: Action.optional(), accounts: AccountChoices }).strict(),
+    request: z.object({ draftId: Id, accounts: AccountChoices }).strict(),
     response: ImportCreated,
   },
   'batch.start': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },

@@ -3,19 +3,19 @@
  * it against the contract's schema, runs the handler and wraps the answer in the envelope. Errors
  * become a code and a plain sentence; anything unexpected is reported without its details.
  */
-import { MAX_IMPORT_BASE64, channels, isChannel, type Channel, type Envelope } from '../../shared/contract';
+import { MAX_IMPORT_BYTES, channels, isChannel, type Channel, type Envelope } from '../../shared/contract';
 import { databaseError } from './db/open';
 import { isAppError } from './errors';
 import type { Handlers } from './service';
 
 /**
  * The most a request may weigh (characters of text, plus a little per value) before it is even parsed.
- * Imports carry the largest legitimate payload: a 64 MiB file as base64, or a pasted list (shorter);
+ * Imports carry the largest legitimate payload: a 64 MiB file as bytes, or a pasted list of as many characters;
  * every other request is a few ids and settings, of which the largest is a results filter naming
  * 1,000 accounts of 100 characters.
  */
 export const REQUEST_LIMITS = {
-  import: MAX_IMPORT_BASE64 + 64 * 1024,
+  import: MAX_IMPORT_BYTES + 64 * 1024,
   other: 256 * 1024,
   /** Nesting: the contract's deepest request is three levels. */
   depth: 16,

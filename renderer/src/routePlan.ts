@@ -4,7 +4,7 @@
  * Main routes the same way when the clerk confirms (rows naming an account go to that account; the
  * others to the account chosen for their provider; rows with no usable account are rejected).
  */
-import type { AccountView, ImportPreview } from '../../shared/contract';
+import type { AccountRef, ImportPreview } from '../../shared/contract';
 import { itemAction, type Action, type ProviderId } from '../../shared/domain';
 
 export type Group = ImportPreview['groups'][number];
@@ -34,7 +34,7 @@ export function unnamedItems(group: Group): number {
 }
 
 /** The account a named row resolves to (names compare without regard to case), if it is one of the group's. */
-export function namedAccount(group: Group, accountName: string): AccountView | undefined {
+export function namedAccount(group: Group, accountName: string): AccountRef | undefined {
   const wanted = accountName.toLowerCase();
   return group.accounts.find((account) => account.name.toLowerCase() === wanted);
 }
@@ -54,7 +54,7 @@ export function planRoutes(preview: ImportPreview, action: Action, choices: Acco
   const routes = new Map<string, PlannedRoute>();
   let unroutable = 0;
   const unchosen: ProviderId[] = [];
-  const add = (account: AccountView, items: number) => {
+  const add = (account: AccountRef, items: number) => {
     if (items <= 0) return;
     const routeAction = itemAction(action, account.provider);
     const key = `${account.id}:${routeAction}`;

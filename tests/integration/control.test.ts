@@ -51,7 +51,8 @@ async function queueSorted(
   if (accounts.length === 0)
     await call('accounts.add', { provider: 'sorted-pro', name: 'Sorted', baseUrl: sim.url, secret: SORTED_DEFAULT_API_KEY });
   const source = { kind: 'text', fileName: null, text: refs.join('\n') };
-  const { batchId } = await call<{ batchId: string }>('import.confirm', { source, accounts: {} });
+  const { draftId } = await call<{ draftId: string }>('import.preview', { source });
+  const { batchId } = await call<{ batchId: string }>('import.confirm', { draftId, accounts: {} });
   return { batchId, refs };
 }
 

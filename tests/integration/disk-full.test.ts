@@ -32,6 +32,13 @@ async function call<T>(service: AppService, channel: string, payload: unknown) {
     { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 }
 
+/** Previews a pasted list, then queues that preview's draft: the confirm's answer. */
+async function queueText(service: AppService, text: string) {
+  const preview = await call<{ draftId: string }>(service, 'import.preview', { source: { kind: 'text', fileName: null, text } });
+  if (!preview.ok) return preview;
+  return call<{ batchId: string }>(service, 'import.confirm', { draftId: preview.value.draftId, accounts: {} });
+}
+
 async function settle(service: AppService, batchId: string): Promise<BatchSummary> {
   for (let i = 0; i < 400; i++) {
     const reply = await call<BatchSummary>(service, 'batch.summary', { batchId });
@@ -58,10 +65,7 @@ describe('a full disk', () => {
     });
     const first = Array.from({ length: 20 }, (_, n) => sortedReference(90_000 + n));
     sim.sortedPro.add(first);
-    const a = await call<{ batchId: string }>(service, 'import.confirm', {
-      source: { kind: 'text', fileName: null, text: first.join('\n') },
-      accounts: {},
-    });
+    const a = await queueText(service, first.join('\n'));
     if (!a.ok) throw new Error(a.error.message);
     await call(service, 'batch.start', { batchId: a.value.batchId });
     expect((await settle(service, a.value.batchId)).counts.succeeded).toBe(20);
@@ -69,21 +73,11 @@ describe('a full disk', () => {
     // A second batch is queued, then the disk fills up.
     const second = Array.from({ length: 300 }, (_, n) => sortedReference(91_000 + n));
     sim.sortedPro.add(second);
-    const b = await call<{ batchId: string }>(service, 'import.confirm', {
-      source: { kind: 'text', fileName: null, text: second.join('\n') },
-      accounts: {},
-    });
+    const b = await queueText(service, second.join('\n'));
     if (!b.ok) throw new Error(b.error.message);
     world.db.pragma(`max_page_count = ${world.db.pragma('page_count', { simple: true }) as number}`);
 
-    const refused = await call(service, 'import.confirm', {
-      source: {
-        kind: 'text',
-        fileName: null,
-        text: Array.from({ length: 5000 }, (_, n) => sortedReference(95_000 + n)).join('\n'),
-      },
-      accounts: {},
-    });
+    const refused = await queueText(service, Array.from({ length: 5000 }, (_, n) => sortedReference(95_000 + n)).join('\n'));
     expect(refused).toMatchObject({ ok: false, error: { code: 'database_unavailable', message: expect.stringMatching(/full/) } });
 
     sim.clearLog();

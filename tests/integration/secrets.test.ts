@@ -139,8 +139,8 @@ describe('secrets stay in main', () => {
         `${sendcloudShipmentUuid(3)},OAuth refused`,
       ].join('\n');
       const source = { kind: 'text', fileName: 'mixed.csv', text };
-      await call('import.preview', { source });
-      const { batchId }: { batchId: string } = await call('import.confirm', { source, accounts: {} });
+      const { draftId }: { draftId: string } = await call('import.preview', { source });
+      const { batchId }: { batchId: string } = await call('import.confirm', { draftId, accounts: {} });
       // The first cancels meet a busy server (5xx) and are retried; the token endpoint is left alone.
       sim.faults.set({ seed: 3, rules: [{ stateChanging: true, path: /^\/(?!oauth2)/, serverError: 1, maxFaults: 3 }] });
       await call('batch.start', { batchId });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { AppErrorShape, CHANNEL_NAMES, MAX_IMPORT_BASE64, channels, type Channel } from '../../shared/contract';
+import { AppErrorShape, CHANNEL_NAMES, MAX_IMPORT_BYTES, channels, type Channel } from '../../shared/contract';
 import { ItemState, ProviderId, Reason } from '../../shared/domain';
 import { REQUEST_LIMITS, dispatch } from '../../electron/core/dispatch';
 import { AppError } from '../../electron/core/errors';
@@ -84,7 +84,10 @@ const anyValue = fc.anything({
 
 /** Payloads shaped like a channel's request (its own field names, and a few hostile ones) with any values. */
 function nearlyValid(channel: Channel) {
-  const fields = Object.keys(channels[channel].request.shape);
+  const request: z.ZodType = channels[channel].request;
+  // A request is an object, or a union of objects (a preview of a new list, or of a kept draft).
+  const shapes = request instanceof z.ZodUnion ? (request.options as z.ZodObject[]) : [request as z.ZodObject];
+  const fields = [...new Set(shapes.flatMap((shape) => Object.keys(shape.shape)))];
   return fc.dictionary(fc.constantFrom(...fields, '__proto__', 'constructor', 'toString'), anyValue, {
     maxKeys: fields.length + 1,
   });
@@ -189,7 +192,7 @@ describe('dispatch refuses any payload it cannot use, without throwing and witho
   it('an import over the import limit is refused with a sentence the clerk can act on', async () => {
     const { handlers, reached } = recordingHandlers();
     const answer = await dispatch(handlers, 'import.preview', {
-      source: { kind: 'bytes', fileName: 'huge.csv', base64: 'A'.repeat(REQUEST_LIMITS.import + 1) },
+      source: { kind: 'bytes', fileName: 'huge.csv', bytes: new Uint8Array(REQUEST_LIMITS.import + 1) },
     });
     expect(Refusal.parse(answer).error.message).toMatch(/too large to import.*Split it into smaller files/);
     expect(reached).toEqual([]);
@@ -199,10 +202,8 @@ describe('dispatch refuses any payload it cannot use, without throwing and witho
 describe('the size limits fit the largest legitimate requests', () => {
   it('the largest file the contract allows, with its longest name and sheet, reaches the importer', async () => {
     const { handlers, reached } = recordingHandlers();
-    const source = { kind: 'bytes', fileName: 'n'.repeat(1000), base64: 'A'.repeat(MAX_IMPORT_BASE64), sheet: 's'.repeat(200) };
-    expect(
-      await dispatch(handlers, 'import.confirm', { source, action: 'cancel', accounts: { electio: 'a'.repeat(100) } }),
-    ).toEqual({
+    const source = { kind: 'bytes', fileName: 'n'.repeat(1000), bytes: new Uint8Array(MAX_IMPORT_BYTES), sheet: 's'.repeat(200) };
+    expect(await dispatch(handlers, 'import.preview', { source, action: 'cancel-and-delete' })).toEqual({
       ok: true,
       value: [],
     });

@@ -1,16 +1,18 @@
 /**
- * The import area: read a pasted list or a file, show what it would become (preview), and queue it
- * as a batch (confirm). Nothing is queued by a preview.
+ * The import area: read a pasted list or a file once, show what it would become (preview) under a
+ * draft id, and queue that draft as a batch (confirm). Nothing is queued by a preview, and neither
+ * needs an account's key: the accounts' ids, names and providers come from the database alone.
  */
-import type { AccountView, ImportPreview } from '../../../shared/contract';
+import type { AccountRef, ImportInput, ImportPreview, Request } from '../../../shared/contract';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/domain';
 import { listAccounts } from '../accounts';
+import { AppError } from '../errors';
 import type { ImportEntry } from '../import/parse';
-import { planImport, queueImport, readSource } from '../import/source';
+import { planImport, queueImport, readFile, readSource, type Decoded } from '../import/source';
 import { batchOrigin } from '../origin';
 import { alreadySucceeded } from '../results';
-import { accountViews } from './accounts';
 import type { AreaHandlers, HandlerContext } from './context';
+import { draftStore, type ImportDraft } from './import-drafts';
 
 /** At most this many rejected rows, and sample rows, go back with a preview. */
 const PREVIEW_LIMIT = 500;
@@ -18,37 +20,32 @@ const SAMPLE_LIMIT = 100;
 
 export function importHandlers(context: HandlerContext): AreaHandlers<'import.preview' | 'import.confirm'> {
   const { db, now } = context;
+  const drafts = draftStore();
   return {
-    'import.preview': async ({ source, action }) => {
-      const accounts = await accountViews(context);
-      const plan = planImport(await readSource(source), { providers: providersWithAccounts(accounts), action });
-      return {
-        fileName: source.fileName,
-        encoding: plan.encoding,
-        delimiter: plan.delimiter,
-        hasHeader: plan.hasHeader,
-        column: plan.column,
-        items: plan.entries.length,
-        duplicates: plan.duplicates,
-        rejected: plan.rejected.slice(0, PREVIEW_LIMIT),
-        rejectedTotal: plan.rejected.length,
-        sample: plan.entries.slice(0, SAMPLE_LIMIT).map(({ row, reference }) => ({ row, reference })),
-        provider: plan.provider,
-        groups: groupsOf(plan.entries, accounts),
-        notes: plan.notes,
-        sheets: plan.sheets,
-        alreadyDone: alreadySucceeded(db, plan.entries),
-      };
+    'import.preview': async (request) => {
+      const accounts = listAccounts(db);
+      const draft = 'source' in request ? await readInput(request.source) : await reread(drafts.get(request.draftId), request);
+      const providers = providersWithAccounts(accounts);
+      const action = request.action ?? draft.action;
+      const plan = planImport(draft.decoded, { providers, action });
+      const kept = drafts.add({ ...draft, action, providers, plan }, 'draftId' in request ? request.draftId : undefined);
+      return previewOf(kept, accounts, db);
     },
-    'import.confirm': async ({ source, action = 'cancel', accounts: choices }) => {
-      const plan = planImport(await readSource(source), { providers: providersWithAccounts(listAccounts(db)), action });
-      const queued = queueImport(db, plan, {
-        sourceName: source.fileName,
+    'import.confirm': async ({ draftId, accounts: choices }) => {
+      const draft = drafts.get(draftId);
+      if (!sameProviders(draft.providers, providersWithAccounts(listAccounts(db)))) {
+        throw new AppError('conflict', 'The accounts changed since this preview; check the list again.');
+      }
+      const action = draft.action ?? 'cancel';
+      // No await from here on: a second confirm of the same draft finds it gone.
+      const queued = queueImport(db, draft.plan, {
+        sourceName: draft.fileName,
         action,
         accounts: choices,
         ...batchOrigin(),
         now: now(),
       });
+      drafts.delete(draftId);
       return {
         batchId: queued.batchId,
         items: queued.items,
@@ -57,6 +54,51 @@ export function importHandlers(context: HandlerContext): AreaHandlers<'import.pr
         routes: queued.routes,
       };
     },
+  };
+}
+
+type Unplanned = Omit<ImportDraft, 'id' | 'providers' | 'plan'>;
+
+/** Reads what crossed IPC: pasted text as it is, a file's bytes in whatever encoding or workbook it is. */
+async function readInput(input: ImportInput): Promise<Unplanned> {
+  const read: { decoded: Decoded; bytes: Uint8Array | null } =
+    input.kind === 'text'
+      ? { decoded: await readSource(input), bytes: null }
+      : { decoded: await readFile(input.bytes, input.sheet), bytes: input.bytes };
+  return { ...read, fileName: input.fileName, sheet: sheetOf(read.decoded), action: undefined };
+}
+
+/** A kept draft for another look: another sheet is read from its bytes; otherwise it is planned again as read. */
+async function reread(draft: ImportDraft, request: Extract<Request<'import.preview'>, { draftId: string }>): Promise<Unplanned> {
+  if (request.sheet === undefined || request.sheet === draft.sheet || !draft.bytes) return draft;
+  const decoded = await readFile(draft.bytes, request.sheet);
+  return { ...draft, decoded, sheet: sheetOf(decoded) };
+}
+
+function sheetOf(decoded: Decoded): string | null {
+  return 'sheet' in decoded ? decoded.sheet : null;
+}
+
+function previewOf(draft: ImportDraft, accounts: readonly AccountRef[], db: HandlerContext['db']): ImportPreview {
+  const { plan } = draft;
+  return {
+    draftId: draft.id,
+    fileName: draft.fileName,
+    encoding: plan.encoding,
+    delimiter: plan.delimiter,
+    hasHeader: plan.hasHeader,
+    column: plan.column,
+    items: plan.entries.length,
+    duplicates: plan.duplicates,
+    rejected: plan.rejected.slice(0, PREVIEW_LIMIT),
+    rejectedTotal: plan.rejected.length,
+    sample: plan.entries.slice(0, SAMPLE_LIMIT).map(({ row, reference }) => ({ row, reference })),
+    provider: plan.provider,
+    groups: groupsOf(plan.entries, accounts),
+    notes: plan.notes,
+    sheets: plan.sheets,
+    sheet: draft.sheet,
+    alreadyDone: alreadySucceeded(db, plan.entries),
   };
 }
 
@@ -69,7 +111,11 @@ function providersWithAccounts(accounts: readonly { provider: ProviderId }[]): P
   return having.length ? having : [...PROVIDER_IDS];
 }
 
-function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountView[]): ImportPreview['groups'] {
+function sameProviders(a: readonly ProviderId[], b: readonly ProviderId[]): boolean {
+  return a.length === b.length && a.every((provider) => b.includes(provider));
+}
+
+function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountRef[]): ImportPreview['groups'] {
   return PROVIDER_IDS.flatMap((provider) => {
     const mine = entries.filter((entry) => entry.provider === provider);
     if (mine.length === 0) return [];
@@ -80,7 +126,9 @@ function groupsOf(entries: readonly ImportEntry[], accounts: readonly AccountVie
         provider,
         items: mine.length,
         named: [...named].map(([accountName, items]) => ({ accountName, items })),
-        accounts: accounts.filter((account) => account.provider === provider),
+        accounts: accounts
+          .filter((account) => account.provider === provider)
+          .map(({ id, name, provider: of }) => ({ id, name, provider: of })),
       },
     ];
   });

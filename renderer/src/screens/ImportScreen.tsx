@@ -4,18 +4,20 @@
  * picks the account per provider where there are several, and confirms; the batch then starts.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import type { ImportPreview, ImportSource } from '../../../shared/contract';
+import type { ImportInput, ImportPreview } from '../../../shared/contract';
 import type { Action, ProviderId } from '../../../shared/domain';
-import { call, messageOf } from '../api';
+import { ApiError, call, messageOf } from '../api';
 import { ActionChoice } from '../components/ActionChoice';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { sourceFromFile, sourceFromText } from '../importSource';
 import { defaultChoices, type AccountChoices } from '../routePlan';
 
-/** An import the clerk has checked but not confirmed yet; kept by the app across screens. */
+/**
+ * An import the clerk has checked but not confirmed yet; kept by the app across screens. The list
+ * itself stays in main under `preview.draftId`: it crossed once, for the first preview.
+ */
 export interface ImportDraft {
-  source: ImportSource;
   action: Action;
   preview: ImportPreview;
   /** The account per provider for rows that do not name one. */
@@ -36,15 +38,23 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>(draft?.action ?? 'cancel');
 
-  /** Asks main for the preview; true when it came back. */
-  async function check(source: ImportSource, checkAction: Action, earlier: AccountChoices = {}): Promise<boolean> {
+  /**
+   * Asks main for the preview of a new list, or of the kept draft again (another sheet or action,
+   * current accounts); true when it came back. A draft main no longer keeps is dropped here too.
+   */
+  async function check(from: ImportInput | { draft: ImportDraft; sheet?: string }, checkAction: Action): Promise<boolean> {
     setBusy('checking');
     try {
-      const preview = await call('import.preview', { source, action: checkAction });
-      onDraftChange({ source, action: checkAction, preview, choices: defaultChoices(preview, earlier) });
+      const preview =
+        'draft' in from
+          ? await call('import.preview', { draftId: from.draft.preview.draftId, sheet: from.sheet, action: checkAction })
+          : await call('import.preview', { source: from, action: checkAction });
+      const earlier = 'draft' in from ? from.draft.choices : {};
+      onDraftChange({ action: checkAction, preview, choices: defaultChoices(preview, earlier) });
       return true;
     } catch (failure) {
       setError(messageOf(failure));
+      if (failure instanceof ApiError && failure.code === 'not_found' && 'draft' in from) onDraftChange(null);
       return false;
     } finally {
       setBusy(null);
@@ -55,7 +65,7 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
   const firstDraft = useRef(draft);
   useEffect(() => {
     const earlier = firstDraft.current;
-    if (earlier) void check(earlier.source, earlier.action, earlier.choices);
+    if (earlier) void check({ draft: earlier }, earlier.action);
   }, []); // only on arrival: drafts made on this screen are fresh
 
   // With a list checked already, the preview is made again for the new action (it decides which
@@ -63,13 +73,13 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
   async function changeAction(next: Action) {
     setAction(next);
     setError(null);
-    if (draft && !(await check(draft.source, next, draft.choices))) setAction(draft.action);
+    if (draft && !(await check({ draft }, next))) setAction(draft.action);
   }
 
   async function readFile(file: File) {
     setError(null);
     setBusy('reading');
-    let source: ImportSource;
+    let source: ImportInput;
     try {
       source = await sourceFromFile(file);
     } catch (failure) {
@@ -103,9 +113,10 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
     setBusy('starting');
     let batchId: string;
     try {
-      ({ batchId } = await call('import.confirm', { source: draft.source, action: draft.action, accounts: draft.choices }));
+      ({ batchId } = await call('import.confirm', { draftId: draft.preview.draftId, accounts: draft.choices }));
     } catch (failure) {
       setError(messageOf(failure));
+      if (failure instanceof ApiError && failure.code === 'not_found') onDraftChange(null);
       setBusy(null);
       return;
     }
@@ -137,10 +148,8 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
           )}
           <PreviewPanel
             preview={draft.preview}
-            sheet={draft.source.kind === 'bytes' ? draft.source.sheet : undefined}
-            onSheet={(sheet) => {
-              if (draft.source.kind === 'bytes') void check({ ...draft.source, sheet }, draft.action, draft.choices);
-            }}
+            sheet={draft.preview.sheet ?? undefined}
+            onSheet={(sheet) => void check({ draft, sheet }, draft.action)}
           />
           <ConfirmPanel
             preview={draft.preview}

@@ -63,10 +63,10 @@ test('20,000 rows: confirm, run, filter, attempts, retry failed, export, history
   // Last week's batch, already done: its reference is what the clerk looks up at the end.
   const older = electioReference(199_999);
   app.sim.electio.add([older]);
-  const { batchId: olderBatch } = await call<{ batchId: string }>('import.confirm', {
+  const { draftId } = await call<{ draftId: string }>('import.preview', {
     source: { kind: 'text', fileName: 'last-week.csv', text: older },
-    accounts: {},
   });
+  const { batchId: olderBatch } = await call<{ batchId: string }>('import.confirm', { draftId, accounts: {} });
   await call('batch.start', { batchId: olderBatch });
   for (let i = 0; i < 100 && (await call<{ running: boolean }>('batch.summary', { batchId: olderBatch })).running; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
