@@ -5,7 +5,6 @@ import { waitingCount } from '../../shared/domain';
 import { call, messageOf, onEvent } from './api';
 import { doneCount } from './components/OutcomeSummary';
 
-const POLL_MS = 1000;
 /** The rate is measured over this much recent time, so a pause or a slow patch fades out of it. */
 const RATE_WINDOW_MS = 20_000;
 /** Less than this much measured time gives no rate yet. */
@@ -49,16 +48,17 @@ function rateOf(samples: readonly Sample[]): number | null {
 }
 
 /**
- * The batch's summary, kept fresh by main's progress events and, while the batch is unfinished,
- * a poll every second (events can be missed while the window is busy). A late answer never moves
- * the numbers backwards; a summary that answers one of the clerk's actions (retry failed moves
- * items back to waiting) replaces it outright, and polls sent before it are ignored.
- * Also gives the rate in items per minute over the last seconds, from successive summaries.
+ * The batch's summary, kept fresh by main's progress events alone: it is read once on arrival (and
+ * when the clerk asks again), and main reports every change after that. A late answer never moves
+ * the numbers backwards, and a read answered after an event has come is older than that event and
+ * is dropped; a summary that answers one of the clerk's actions (retry failed moves items back to
+ * waiting) replaces it outright. Also gives the rate in items per minute over the last seconds,
+ * from successive summaries (main reports a sending batch at least every second).
  */
 export function useBatchSummary(batchId: string) {
   const [live, setLive] = useState<Live>({ summary: null, samples: [] });
   const [error, setError] = useState<string | null>(null);
-  /** Bumped by every replacement; a poll answer from an older epoch is stale. */
+  /** Bumped by every event and every replacement: a read sent before it is stale. */
   const epoch = useRef(0);
 
   const accept = useCallback(
@@ -82,34 +82,35 @@ export function useBatchSummary(batchId: string) {
     [batchId],
   );
 
-  useEffect(() => onEvent('batch.progress', accept), [accept]);
+  useEffect(
+    () =>
+      onEvent('batch.progress', (next) => {
+        if (next.id !== batchId) return;
+        epoch.current += 1;
+        setError(null);
+        accept(next);
+      }),
+    [accept, batchId],
+  );
 
-  const summary = live.summary;
-  const finished = summary !== null && isFinished(summary);
   const [refreshes, setRefreshes] = useState(0);
 
   useEffect(() => {
-    if (finished) return;
     let alive = true;
-    const load = () => {
-      const sentIn = epoch.current;
-      return call('batch.summary', { batchId })
-        .then((found) => {
-          if (!alive || sentIn !== epoch.current) return;
-          setError(null);
-          accept(found);
-        })
-        .catch((failure: unknown) => alive && setError(messageOf(failure)));
-    };
-    void load();
-    const timer = window.setInterval(() => void load(), POLL_MS);
+    const sentIn = epoch.current;
+    call('batch.summary', { batchId })
+      .then((found) => {
+        if (!alive || sentIn !== epoch.current) return;
+        setError(null);
+        accept(found);
+      })
+      .catch((failure: unknown) => alive && setError(messageOf(failure)));
     return () => {
       alive = false;
-      window.clearInterval(timer);
     };
-  }, [accept, batchId, finished, refreshes]);
+  }, [accept, batchId, refreshes]);
 
   const rate = useMemo(() => rateOf(live.samples), [live.samples]);
 
-  return { summary, rate, error, replace, refresh: () => setRefreshes((n) => n + 1) };
+  return { summary: live.summary, rate, error, replace, refresh: () => setRefreshes((n) => n + 1) };
 }

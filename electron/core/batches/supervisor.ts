@@ -1,8 +1,10 @@
 /**
  * The batch supervisor: runs batches in this process and alone keeps what only a running process
  * knows of them (which batches send, which accounts are offline or need the clerk's attention, why
- * sending stopped, e.g. the database refusing writes), and emits the events that report it. Start,
- * pause, resume, stop and retry go through it; each answers with the batch's summary afterwards.
+ * sending stopped, e.g. the database refusing writes), and emits the events that report it: the
+ * window learns of progress from these events alone, so every change of a batch is reported (start,
+ * pause, resume, stop and retry, each answered with the batch's summary too; the last progress of a
+ * burst; and, while a batch sends, a quiet moment, so its rate and what holds it up stay current).
  */
 import type { BatchSummary, EventName, EventPayload } from '../../../shared/contract';
 import { waitingCount } from '../../../shared/domain';
@@ -23,6 +25,7 @@ import {
 } from '../queue/runner';
 import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from '../queue/store';
 import { batchSummary, sendingItems, type LiveState } from '../queue/summary';
+import { progressReporter, type ProgressReporter } from './progress';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -65,13 +68,10 @@ export interface BatchSupervisor {
   close(): Promise<void>;
 }
 
-/** Progress events at most this often while a batch sends. */
-const PROGRESS_EVERY_MS = 100;
-
 /** The batches this process runs, and what it knows of each while (and after) it runs. */
 interface Runs {
   deps: SupervisorDeps;
-  running: Map<string, { done: Promise<void>; abort: AbortController }>;
+  running: Map<string, { done: Promise<void>; abort: AbortController; progress: ProgressReporter }>;
   offline: Map<string, RunStatus['offline']>;
   attention: Map<string, AccountAttention[]>;
   problems: Map<string, string>;
@@ -79,31 +79,33 @@ interface Runs {
   listeners: Set<EventListener>;
   emit: EventListener;
   summary(batchId: string): BatchSummary;
+  /** Emits the batch's summary as progress and answers with it: after each of the clerk's controls. */
+  reported(batchId: string): BatchSummary;
 }
 
 export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
   const { db, now } = deps;
   const runs = createRuns(deps);
-  const { running, summary } = runs;
+  const { running, summary, reported } = runs;
   releaseAbandonedClaims(db, now(), isClaimerAlive);
   return {
     summary,
     start(batchId) {
       summary(batchId);
       startRun(runs, batchId);
-      return summary(batchId);
+      return reported(batchId);
     },
     async pause(batchId) {
       summary(batchId);
       setPaused(db, batchId, true);
       await running.get(batchId)?.done;
-      return summary(batchId);
+      return reported(batchId);
     },
     resume(batchId) {
       summary(batchId);
       setPaused(db, batchId, false);
       startRun(runs, batchId);
-      return summary(batchId);
+      return reported(batchId);
     },
     async stop(batchId) {
       summary(batchId);
@@ -111,7 +113,7 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       await running.get(batchId)?.done;
       stopQueued(db, batchId, now());
       setPaused(db, batchId, false);
-      return summary(batchId);
+      return reported(batchId);
     },
     async retryFailed(batchId) {
       summary(batchId);
@@ -119,7 +121,7 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       requeueFailed(db, batchId);
       setPaused(db, batchId, false);
       startRun(runs, batchId);
-      return summary(batchId);
+      return reported(batchId);
     },
     isRunning: (batchId) => running.has(batchId),
     sending: () => running.size > 0,
@@ -130,7 +132,10 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       return () => runs.listeners.delete(listener);
     },
     resumeWaiting() {
-      for (const batchId of batchesWaiting(db)) startRun(runs, batchId);
+      for (const batchId of batchesWaiting(db)) {
+        startRun(runs, batchId);
+        reported(batchId);
+      }
     },
     wake() {
       for (const listener of runs.wakeListeners) listener();
@@ -156,6 +161,11 @@ function createRuns(deps: SupervisorDeps): Runs {
       for (const listener of runs.listeners) listener(event, payload);
     },
     summary: (batchId) => batchSummary(deps.db, batchId, live(runs, batchId)),
+    reported: (batchId) => {
+      const summary = runs.summary(batchId);
+      runs.emit('batch.progress', summary);
+      return summary;
+    },
   };
   return runs;
 }
@@ -182,7 +192,8 @@ function startRun(runs: Runs, batchId: string): void {
   attention.delete(batchId);
   problems.delete(batchId);
   deps.log.info('batch started', { batch: batchId, ...runs.summary(batchId).counts });
-  const done = runBatch(runnerDeps(runs, batchId), batchId, {
+  const progress = progressReporter(deps.now, () => runs.emit('batch.progress', runs.summary(batchId)));
+  const done = runBatch(runnerDeps(runs, batchId, progress), batchId, {
     ...DEFAULT_RUN_OPTIONS,
     ...deps.runOptions,
     signal: abort.signal,
@@ -192,15 +203,14 @@ function startRun(runs: Runs, batchId: string): void {
       (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(deps.db, error)}`),
     )
     .then(() => ended(runs, batchId));
-  running.set(batchId, { done, abort });
+  running.set(batchId, { done, abort, progress });
 }
 
 /** The runner's view of this process: progress and status become events, and a wake-up reaches it. */
-function runnerDeps(runs: Runs, batchId: string): RunnerDeps {
+function runnerDeps(runs: Runs, batchId: string, progress: ProgressReporter): RunnerDeps {
   const { deps, emit, summary } = runs;
   const { now } = deps;
   const logging = runLogging(deps.log, batchId);
-  let last = 0;
   return {
     db: deps.db,
     credentials: deps.credentials,
@@ -208,11 +218,7 @@ function runnerDeps(runs: Runs, batchId: string): RunnerDeps {
     now,
     random: deps.random,
     owner: deps.owner,
-    onProgress: () => {
-      if (now() - last < PROGRESS_EVERY_MS) return;
-      last = now();
-      emit('batch.progress', summary(batchId));
-    },
+    onProgress: () => progress.changed(),
     onAnswers: logging.onAnswers,
     onStatus: (status) => {
       logging.onStatus?.(status);
@@ -228,6 +234,7 @@ function runnerDeps(runs: Runs, batchId: string): RunnerDeps {
 
 /** The run has ended (done, paused, stopped or failed): log and report how it left the batch. */
 function ended(runs: Runs, batchId: string): void {
+  runs.running.get(batchId)?.progress.stop();
   runs.running.delete(batchId);
   runs.offline.delete(batchId);
   const last = runs.summary(batchId);

@@ -68,9 +68,6 @@ export function ResultsScreen({ batchId, initialSearch, onImport, onHistory }: P
   return <BatchResults batchId={batchId} initialSearch={initialSearch ?? ''} />;
 }
 
-/** How often an unfinished batch's summary is read while its results are shown. */
-const WATCH_MS = 1500;
-
 type ExportStatus = { tone: 'ok' | 'muted' | 'error'; text: string };
 type CopyStatus = { tone: 'ok' | 'error'; text: string; fallback?: string };
 
@@ -123,8 +120,8 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   const unfinished = counts.queued + counts.in_flight;
 
   // While the results shown are not final (or the batch is being sent, e.g. just after Retry failed), watch
-  // the batch: main's events, and a light poll of its summary in case an event came before the counts did.
-  // Once it has finished, the final results are loaded once.
+  // the batch by main's events: they report every change, so the final results are loaded once, when
+  // it has finished. Listening starts before the first counts are read, so no event falls between.
   const needsFinal = overview === null || unfinished > 0 || running;
   useEffect(() => {
     if (!needsFinal) return;
@@ -139,16 +136,10 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
     };
     const stopProgress = onEvent('batch.progress', (summary) => seen(summary, isFinished(summary)));
     const stopFinished = onEvent('batch.finished', (summary) => seen(summary, true));
-    const timer = window.setInterval(() => {
-      call('batch.summary', { batchId })
-        .then((summary) => seen(summary, isFinished(summary)))
-        .catch(() => undefined); // the next tick tries again; Refresh is there too
-    }, WATCH_MS);
     return () => {
       alive = false;
       stopProgress();
       stopFinished();
-      window.clearInterval(timer);
     };
   }, [batchId, needsFinal, overview]);
 

@@ -30,7 +30,7 @@ const CONTROL_CHANNELS = {
 } as const;
 
 export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts, onStartProblemGone }: Props) {
-  const { summary, rate, error, replace } = useBatchSummary(batchId);
+  const { summary, rate, error, replace, refresh } = useBatchSummary(batchId);
   const [controlError, setControlError] = useState<string | null>(startProblem);
   const [busy, setBusy] = useState<Control | null>(null);
   const [askStop, setAskStop] = useState(false);
@@ -54,9 +54,14 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
       <section className="screen">
         <h1>Cancelling shipments</h1>
         {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
+          <>
+            <p className="error" role="alert">
+              {error}
+            </p>
+            <button type="button" className="button" onClick={refresh}>
+              Try again
+            </button>
+          </>
         ) : (
           <p className="muted">Loading progress…</p>
         )}
