@@ -5,9 +5,17 @@
  */
 import { batchesWaitingFor } from '../core/queue/summary';
 import { join } from 'node:path';
-import type { AccountSettings, AccountView } from '../../shared/contract';
+import { MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE, type AccountSettings, type AccountView } from '../../shared/contract';
 import { ProviderId, type ItemState } from '../../shared/domain';
-import { addAccount, checkBaseUrl, findAccountByName, listAccounts, removeAccount, viewAccount } from '../core/accounts';
+import {
+  addAccount,
+  checkBaseUrl,
+  findAccountByName,
+  listAccounts,
+  removeAccount,
+  settingsNotFor,
+  viewAccount,
+} from '../core/accounts';
 import { accountFacts, registeringSecrets } from '../core/activity';
 import { keychainStore } from '../core/credentials/store';
 import { DATABASE_FILE, databaseError, openDatabase, type Db } from '../core/db/open';
@@ -163,24 +171,27 @@ function fail(error: unknown): number {
   }
 }
 
-/** The largest integration id and request rate an account can hold (the app's own limits). */
-const MAX_INTEGRATION_ID = 2 ** 31;
-const MAX_RATE_PER_MINUTE = 100_000;
+/** The flag of each account setting. */
+const SETTING_FLAGS = {
+  ratePerMinute: 'rate',
+  integrationId: 'integration-id',
+  authKind: 'auth',
+  tokenUrl: 'token-url',
+} as const satisfies Record<keyof AccountSettings, string>;
 
-/** The provider fields given on the command line; Sendcloud's own fields are refused for other providers. */
+/** The provider fields given on the command line; settings the provider does not have (core says which) are refused. */
 function accountSettings(provider: ProviderId, values: ParsedCommand['values']): AccountSettings {
   const settings: AccountSettings = {};
   if (values.rate !== undefined) settings.ratePerMinute = positiveInteger(values.rate, 'rate', 0, MAX_RATE_PER_MINUTE);
-  const sendcloudOnly = (['integration-id', 'auth', 'token-url'] as const).filter((flag) => values[flag] !== undefined);
-  if (provider !== 'sendcloud') {
-    if (sendcloudOnly.length) {
-      throw new AppError(
-        'bad_input',
-        `${sendcloudOnly.map((flag) => `--${flag}`).join(', ')} ${sendcloudOnly.length > 1 ? 'are' : 'is'} only for Sendcloud accounts, not ${provider}.`,
-      );
-    }
-    return settings;
+  const given = { integrationId: values['integration-id'], authKind: values.auth, tokenUrl: values['token-url'] };
+  const foreign = settingsNotFor(provider, given).map((field) => `--${SETTING_FLAGS[field]}`);
+  if (foreign.length) {
+    throw new AppError(
+      'bad_input',
+      `${foreign.join(', ')} ${foreign.length > 1 ? 'are' : 'is'} only for Sendcloud accounts, not ${provider}.`,
+    );
   }
+  if (provider !== 'sendcloud') return settings;
   if (values['integration-id'] !== undefined) {
     settings.integrationId = positiveInteger(values['integration-id'], 'integration-id', 0, MAX_INTEGRATION_ID);
   }

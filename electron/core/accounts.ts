@@ -201,11 +201,25 @@ function checkSecret(provider: ProviderId, raw: string): string {
   return secret;
 }
 
+/** The settings only Sendcloud accounts have, in the order they are named. */
+const SENDCLOUD_SETTINGS = ['integrationId', 'authKind', 'tokenUrl'] as const;
+
+/**
+ * Which of the settings given (those not undefined) `provider`'s accounts do not have: Sendcloud's
+ * own, for any other provider. The CLI asks this of its flags before it reads their values.
+ */
+export function settingsNotFor(
+  provider: ProviderId,
+  given: Partial<Record<keyof AccountSettings, unknown>>,
+): (keyof AccountSettings)[] {
+  return provider === 'sendcloud' ? [] : SENDCLOUD_SETTINGS.filter((field) => given[field] !== undefined);
+}
+
 function checkSettings(provider: ProviderId, settings: AccountSettings): AccountSettings {
   checkLimits(settings);
   const { ratePerMinute: rate, integrationId, authKind, tokenUrl } = settings;
   if (provider !== 'sendcloud') {
-    if (integrationId !== undefined || authKind !== undefined || tokenUrl !== undefined) {
+    if (settingsNotFor(provider, settings).length) {
       throw new AppError(
         'bad_input',
         `Integration id, auth kind and token URL are Sendcloud settings; ${PROVIDER_LABELS[provider]} has none.`,
