@@ -6,7 +6,7 @@ import type { CredentialStore } from '../core/credentials/store';
 import type { Db } from '../core/db/open';
 import { AppError } from '../core/errors';
 import type { Log } from '../core/log';
-import { batchExists } from '../core/queue/store';
+import { batchExists } from '../core/queue/summary';
 import type { ParsedCommand } from './args';
 import type { Output } from './io';
 

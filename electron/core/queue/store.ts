@@ -227,11 +227,6 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
   }).immediate();
 }
 
-/** Whether a batch with this id exists (wholly imported or not). */
-export function batchExists(db: Db, batchId: string): boolean {
-  return db.prepare('SELECT 1 FROM batches WHERE id = ?').get(batchId) !== undefined;
-}
-
 export function batchCounts(db: Db, batchId: string): StateCounts {
   const counts = emptyCounts();
   const rows = db

@@ -1,7 +1,8 @@
 /**
- * The read model of batches and items beside the queue's own reads and writes (store.ts): a batch's
- * summary, the items still waiting (of a batch or of an account), the items being sent, and the whole
- * database by state for diagnostics. Each of these questions is asked here, and only here.
+ * The read model of batches and items beside the queue's own reads and writes (store.ts): whether a
+ * batch exists and its summary, the items still waiting (of a batch or of an account), the items
+ * being sent, and the whole database by state for diagnostics. Each of these questions is asked
+ * here, and only here.
  */
 import type { BatchSummary } from '../../../shared/contract';
 import { emptyCounts, totalCount, type Action, type ItemState, type StateCounts } from '../../../shared/domain';
@@ -23,10 +24,20 @@ interface BatchRow {
   paused: number;
 }
 
+/** The batch's row, or undefined when no batch has this id (wholly imported or not). */
+function batchRow(db: Db, batchId: string): BatchRow | undefined {
+  return db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
+    BatchRow | undefined;
+}
+
+/** Whether a batch with this id exists (wholly imported or not). */
+export function batchExists(db: Db, batchId: string): boolean {
+  return batchRow(db, batchId) !== undefined;
+}
+
 /** A batch as the clerk sees it: its file, its items by state, paused or not, and what `live` adds. */
 export function batchSummary(db: Db, batchId: string, live: LiveState): BatchSummary {
-  const row = db.prepare('SELECT id, source_name, action, created_at, paused FROM batches WHERE id = ?').get(batchId) as
-    BatchRow | undefined;
+  const row = batchRow(db, batchId);
   if (!row) throw new AppError('not_found', 'That batch does not exist.');
   const counts = batchCounts(db, batchId);
   return {
