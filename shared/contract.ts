@@ -76,6 +76,17 @@ const SheetName = z.string().max(200);
  * What the clerk gave, as it crosses IPC once for a preview: pasted text, or a file's own bytes
  * (structured clone carries them as they are; main detects the encoding or reads the workbook).
  */
+/**
+ * What a "check key" learnt from the carrier: it accepted the key, refused it (the message says why),
+ * or its answer told neither (unreachable, a server error: the message says what happened).
+ */
+export const KeyCheckResult = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('accepted') }),
+  z.object({ kind: z.literal('refused'), message: z.string() }),
+  z.object({ kind: z.literal('unknown'), message: z.string() }),
+]);
+export type KeyCheckResult = z.infer<typeof KeyCheckResult>;
+
 export const ImportInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), fileName: FileName, text: z.string().max(MAX_IMPORT_TEXT) }),
   z.object({
@@ -312,6 +323,8 @@ export const channels = {
     response: AccountView,
   },
   'accounts.remove': { request: z.object({ id: Id }).strict(), response: z.object({ removed: z.literal(true) }) },
+  /** Reads, with the account's saved key, a shipment that does not exist: nothing changes at the carrier. */
+  'accounts.checkKey': { request: z.object({ accountId: Id }).strict(), response: KeyCheckResult },
   /**
    * Reads a list and answers what it would become, with the id of the draft main keeps of it. Nothing
    * is queued. A draft is checked again (another sheet or action, or accounts changed) by its id:

@@ -65,7 +65,7 @@ export function createService(deps: ServiceDeps): AppService {
     runOptions: deps.runOptions,
     log,
   });
-  const context: HandlerContext = { db, credentials, log, now, supervisor, shell: deps };
+  const context: HandlerContext = { db, credentials, log, now, supervisor, transport: deps.transport, shell: deps };
   const handlers: Handlers = {
     ...accountHandlers(context),
     ...importHandlers(context),

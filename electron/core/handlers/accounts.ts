@@ -1,10 +1,14 @@
-/** The accounts area: list, add, change and remove accounts; every change is logged by its facts, never its key. */
+/**
+ * The accounts area: list, add, change and remove accounts, and check an account's key with its
+ * carrier; every change and check is logged by the account's facts, never its key.
+ */
 import type { AccountView } from '../../../shared/contract';
 import { addAccount, getAccount, listAccounts, removeAccount, updateAccount, viewAccount } from '../accounts';
 import { accountFacts } from '../activity';
+import { checkAccountKey } from '../key-check';
 import type { AreaHandlers, HandlerContext } from './context';
 
-type AccountChannel = 'accounts.list' | 'accounts.add' | 'accounts.update' | 'accounts.remove';
+type AccountChannel = 'accounts.list' | 'accounts.add' | 'accounts.update' | 'accounts.remove' | 'accounts.checkKey';
 
 /** Every account as the window sees it. */
 export function accountViews({ db, credentials }: HandlerContext): Promise<AccountView[]> {
@@ -12,7 +16,7 @@ export function accountViews({ db, credentials }: HandlerContext): Promise<Accou
 }
 
 export function accountHandlers(context: HandlerContext): AreaHandlers<AccountChannel> {
-  const { db, credentials, log, now } = context;
+  const { db, credentials, log, now, transport } = context;
   return {
     'accounts.list': async () => accountViews(context),
     'accounts.add': async (request) => {
@@ -30,6 +34,12 @@ export function accountHandlers(context: HandlerContext): AreaHandlers<AccountCh
       await removeAccount(db, credentials, id, now());
       if (account) log.info('account removed', accountFacts(account));
       return { removed: true };
+    },
+    'accounts.checkKey': async ({ accountId }) => {
+      const result = await checkAccountKey({ db, credentials, transport }, accountId);
+      const account = getAccount(db, accountId);
+      if (account) log.info('key checked', { ...accountFacts(account), result: result.kind });
+      return result;
     },
   };
 }

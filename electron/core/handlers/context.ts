@@ -7,6 +7,7 @@ import type { BatchSupervisor } from '../batches/supervisor';
 import type { SessionCredentials } from '../credentials/session';
 import type { Db } from '../db/open';
 import type { Log } from '../log';
+import type { Transport } from '../providers/http';
 
 export type Handlers = { [C in Channel]: (request: Request<C>) => Promise<Response<C>> };
 
@@ -30,5 +31,7 @@ export interface HandlerContext {
   log: Log;
   now: () => number;
   supervisor: BatchSupervisor;
+  /** How requests reach the carriers (Electron's net.fetch in the app, undici elsewhere). */
+  transport: Transport;
   shell: ShellHooks;
 }

@@ -1,13 +1,15 @@
 /**
  * Accounts: the provider accounts cancellations go through, grouped by provider, with a form to add
- * one or edit one, and a way to remove one. Keys are write-only: they go straight to main (and the
- * OS keychain) and are never shown again; editing with the key fields blank keeps the saved key.
+ * one or edit one, a way to remove one, and "Check key" with the carrier. Keys are write-only: they go
+ * straight to main (and the OS keychain) and are never shown again; editing with the key fields blank
+ * keeps the saved key.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/contract';
 import { PROVIDER_IDS, PROVIDER_LABELS } from '../../../shared/domain';
 import { call, messageOf } from '../api';
 import { AccountForm } from '../components/AccountForm';
+import { KeyCheckButton, KeyCheckResultLine, useKeyCheck } from '../components/KeyCheck';
 import { SupportPanel } from '../components/SupportPanel';
 import { providerName } from '../format';
 import { SENDCLOUD_ACTIONS_SENTENCE } from '../providers';
@@ -151,6 +153,7 @@ function AccountRow({ account, editing, onEdit, onRemoved }: RowProps) {
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const keyCheck = useKeyCheck(account);
 
   async function remove() {
     setRemoving(true);
@@ -175,6 +178,7 @@ function AccountRow({ account, editing, onEdit, onRemoved }: RowProps) {
         </div>
         <div className="account-side">
           <KeyBadge account={account} />
+          <KeyCheckButton account={account} state={keyCheck.state} onCheck={() => void keyCheck.check()} disabled={removing} />
           <button
             type="button"
             className="button small-button"
@@ -202,6 +206,7 @@ function AccountRow({ account, editing, onEdit, onRemoved }: RowProps) {
           </button>
         </div>
       </div>
+      <KeyCheckResultLine account={account} state={keyCheck.state} onEdit={onEdit} />
       {confirming && (
         <div className="remove-confirm" role="group" aria-label={`Remove ${account.name}?`}>
           <span>
