@@ -99,14 +99,6 @@ export const ImportInput = z.discriminatedUnion('kind', [
 ]);
 export type ImportInput = z.infer<typeof ImportInput>;
 
-/**
- * The older base64 shape, which no channel carries any more: only `readSource` in
- * electron/core/import/source.ts still takes it. Remove it with that function.
- */
-export type ImportSource =
-  | { kind: 'text'; fileName: string | null; text: string }
-  | { kind: 'bytes'; fileName: string | null; base64: string; sheet?: string | undefined };
-
 export const RejectedRow = z.object({ row: z.number().int(), value: z.string(), error: z.string() });
 export type RejectedRow = z.infer<typeof RejectedRow>;
 

@@ -1,11 +1,11 @@
 /**
- * The importer's bytes → text step (decodeBytes, readSource, planImport): UTF-8 with and without
+ * The importer's bytes → text step (decodeBytes, readFile, readText, planImport): UTF-8 with and without
  * BOM, UTF-16 with BOM, the Windows-1252 fallback, binary files refused, empty files.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../electron/core/import/decode';
 import { parseList } from '../../electron/core/import/parse';
-import { planImport, readSource } from '../../electron/core/import/source';
+import { planImport, readFile, readText } from '../../electron/core/import/source';
 import { expectAppError } from './helpers';
 
 const A = 'EC-000-05D-1NS';
@@ -103,27 +103,26 @@ describe('decodeBytes', () => {
   });
 });
 
-describe('readSource and planImport', () => {
+describe('readText, readFile and planImport', () => {
   it('takes pasted text as it is', async () => {
-    const decoded = await readSource({ kind: 'text', fileName: null, text: `${A}\n${B}` });
+    const decoded = readText(`${A}\n${B}`);
     expect(decoded).toEqual({ text: `${A}\n${B}`, encoding: 'UTF-8', notes: [] });
   });
 
-  it('decodes a file sent as base64 bytes', async () => {
-    const base64 = Buffer.from(utf16(csv, 'le')).toString('base64');
-    const decoded = await readSource({ kind: 'bytes', fileName: 'list.csv', base64 });
+  it('decodes a file’s bytes', async () => {
+    const decoded = await readFile(utf16(csv, 'le'));
     expect(decoded.encoding).toBe('UTF-16LE');
     expect('text' in decoded && decoded.text).toBe(csv);
   });
 
-  it('refuses binary bytes sent as base64', async () => {
-    const base64 = Buffer.from([0x00, 0x01, 0x02, 0x03, 0x14, 0x00, 0x00, 0x00]).toString('base64');
-    await expect(readSource({ kind: 'bytes', fileName: 'list.bin', base64 })).rejects.toThrow(/binary/);
+  it('refuses binary bytes', async () => {
+    await expect(readFile(new Uint8Array([0x00, 0x01, 0x02, 0x03, 0x14, 0x00, 0x00, 0x00]))).rejects.toThrow(/binary/);
   });
 
   it('refuses a broken workbook with a sentence that says what to do', async () => {
-    const base64 = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]).toString('base64');
-    await expect(readSource({ kind: 'bytes', fileName: 'list.xlsx', base64 })).rejects.toThrow(/cannot be read.*save it again/);
+    await expect(readFile(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]))).rejects.toThrow(
+      /cannot be read.*save it again/,
+    );
   });
 
   it('plans an import with the parse, the encoding and the notes together', () => {

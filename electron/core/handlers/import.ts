@@ -8,7 +8,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../../shared/domain';
 import { listAccounts } from '../accounts';
 import { AppError } from '../errors';
 import type { ImportEntry } from '../import/parse';
-import { planImport, queueImport, readFile, readSource, type Decoded } from '../import/source';
+import { planImport, queueImport, readFile, readText, type Decoded } from '../import/source';
 import { batchOrigin } from '../origin';
 import { alreadySucceeded } from '../results';
 import type { AreaHandlers, HandlerContext } from './context';
@@ -63,7 +63,7 @@ type Unplanned = Omit<ImportDraft, 'id' | 'providers' | 'plan'>;
 async function readInput(input: ImportInput): Promise<Unplanned> {
   const read: { decoded: Decoded; bytes: Uint8Array | null } =
     input.kind === 'text'
-      ? { decoded: await readSource(input), bytes: null }
+      ? { decoded: readText(input.text), bytes: null }
       : { decoded: await readFile(input.bytes, input.sheet), bytes: input.bytes };
   return { ...read, fileName: input.fileName, sheet: sheetOf(read.decoded), action: undefined };
 }

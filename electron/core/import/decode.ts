@@ -109,7 +109,3 @@ function windows1252(bytes: Uint8Array): string {
 function utf8(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
 }
-
-export function decodeBase64(base64: string): Uint8Array {
-  return Buffer.from(base64, 'base64');
-}

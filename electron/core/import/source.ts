@@ -2,13 +2,13 @@
  * Turns what the clerk gave (a file's bytes or pasted text) into a checked list of references,
  * routes each to its account, and queues the list as a new batch. Nothing is sent here.
  */
-import type { ImportSource, RejectedRow } from '../../../shared/contract';
+import type { RejectedRow } from '../../../shared/contract';
 import { PROVIDER_LABELS, itemAction, type Action, type ProviderId } from '../../../shared/domain';
 import { accountNameKey, listAccounts, type Account } from '../accounts';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { createBatch, type NewItem } from '../queue/batch-writes';
-import { decodeBase64, decodeBytes, type DecodedText } from './decode';
+import { decodeBytes, type DecodedText } from './decode';
 import { checkSize } from './limits';
 import { parseList, parseTable, type ImportEntry, type ParseOptions, type ParsedList } from './parse';
 import { isXlsx, readSpreadsheet, type Table } from './spreadsheet';
@@ -16,9 +16,9 @@ import { isXlsx, readSpreadsheet, type Table } from './spreadsheet';
 /** What the clerk gave, read: text to parse, or a spreadsheet's sheet already in rows. */
 export type Decoded = DecodedText | (Table & { encoding: string; notes: string[] });
 
-export async function readSource(source: ImportSource): Promise<Decoded> {
-  if (source.kind === 'text') return { text: source.text, encoding: 'UTF-8', notes: [] };
-  return readFile(decodeBase64(source.base64), source.sheet);
+/** Pasted text, as it is. */
+export function readText(text: string): Decoded {
+  return { text, encoding: 'UTF-8', notes: [] };
 }
 
 /** A file's bytes: an .xlsx workbook (first sheet, or the one named), else text in any encoding we read. */
