@@ -21,15 +21,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => {
   world = testWorld();
-  const saved = new Map<string, string>();
-  const memory = {
-    get: async (id: string) => saved.get(id) ?? null,
-    set: async (id: string, secret: string) => void saved.set(id, secret),
-    delete: async (id: string) => saved.delete(id),
-  };
   service = createService({
     db: world.db,
-    credentials: withSessionFallback(memory),
+    credentials: withSessionFallback(world.credentials),
     transport: TRANSPORTS.undici,
     owner: 'check',
   });
