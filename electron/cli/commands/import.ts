@@ -8,7 +8,7 @@ import type { Db } from '../../core/db/open';
 import { AppError, isAppError } from '../../core/errors';
 import {
   planImport,
-  queueImport,
+  queueRouted,
   readFile,
   routeEntries,
   type AccountChoices,
@@ -79,10 +79,11 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
   const held = new Set(accounts.map((account) => account.provider));
   const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
   const plan = planImport(await readFile(bytes), { providers, action });
-  checkRouting(routeEntries(plan, accounts, choices, action));
+  const routing = routeEntries(plan, accounts, choices, action);
+  checkRouting(routing);
   // Asked before queueing, as the app's preview does: the new batch's own items are not done yet anyway.
   const alreadyDone = alreadySucceeded(db, plan.entries);
-  const queued = queueImport(db, plan, {
+  const queued = queueRouted(db, plan, routing, {
     sourceName: file === '-' ? null : file,
     action,
     accounts: choices,

@@ -218,6 +218,11 @@ export function queueImport(db: Db, plan: ImportPlan, request: QueueRequest): Qu
   if (routing.items.length === 0) {
     throw new AppError('bad_input', 'No valid reference to cancel was found in this list; nothing was queued.');
   }
+  return queueRouted(db, plan, routing, request);
+}
+
+/** Queues a plan already routed (and checked) by its caller, as a new batch. */
+export function queueRouted(db: Db, plan: ImportPlan, routing: Routing, request: QueueRequest): QueuedImport {
   const batchId = createBatch(db, { ...request, items: routing.items });
   return {
     batchId,
