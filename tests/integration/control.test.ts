@@ -9,7 +9,7 @@ import { withSessionFallback } from '../../electron/core/credentials/session';
 import { dispatch } from '../../electron/core/dispatch';
 import { createService, type AppService } from '../../electron/core/service';
 import { SORTED_DEFAULT_API_KEY, sortedReference, startSimulator, type Simulator } from '../simulator';
-import { runnerDeps, testWorld, type TestWorld } from '../support/fixtures';
+import { runnerDeps, testService, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORTS } from '../support/transports';
 
 let sim: Simulator;
@@ -22,13 +22,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => {
   world = testWorld();
-  service = createService({
-    db: world.db,
-    credentials: withSessionFallback(world.credentials),
-    transport: TRANSPORTS.fetch,
-    owner: 'control-test',
-    runOptions: { pacing: false },
-  });
+  service = testService(world, 'control-test', TRANSPORTS.fetch, { runOptions: { pacing: false } });
 });
 afterEach(async () => {
   await service.close();

@@ -15,6 +15,8 @@ import type { Transport } from '../../electron/core/providers/http';
 import type { SendItem } from '../../electron/core/providers/types';
 import { nodeTransport } from '../../electron/core/providers/node-transport';
 import type { RunnerDeps } from '../../electron/core/queue/runner';
+import { withSessionFallback } from '../../electron/core/credentials/session';
+import { createService, type AppService, type ServiceDeps } from '../../electron/core/service';
 
 export function tempDir(prefix = 'bulk-cancel-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -101,4 +103,14 @@ export function queueList(
   const plan = planImport({ text: ['Reference', ...references].join('\n'), encoding: 'UTF-8', notes: [] }, { action });
   if (plan.entries.length === 0) return null;
   return queueImport(db, plan, { sourceName: null, action, accounts, createdBy: null, machine: null, now: Date.now() });
+}
+
+/** The app's service over a test world's database and real keychain, sending through `transport`. */
+export function testService(
+  world: Pick<TestWorld, 'db' | 'credentials'>,
+  owner: string,
+  transport: Transport,
+  extra: Partial<ServiceDeps> = {},
+): AppService {
+  return createService({ db: world.db, credentials: withSessionFallback(world.credentials), transport, owner, ...extra });
 }

@@ -4,11 +4,10 @@
  * carrier cannot be reached; the transport is the one the service was given.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { withSessionFallback } from '../../electron/core/credentials/session';
 import { dispatch } from '../../electron/core/dispatch';
-import { createService, type AppService } from '../../electron/core/service';
+import type { AppService } from '../../electron/core/service';
 import { ELECTIO_DEFAULT_API_KEY, startSimulator, type Simulator } from '../simulator';
-import { testWorld, type TestWorld } from '../support/fixtures';
+import { testService, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORTS } from '../support/transports';
 
 let sim: Simulator;
@@ -21,12 +20,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => {
   world = testWorld();
-  service = createService({
-    db: world.db,
-    credentials: withSessionFallback(world.credentials),
-    transport: TRANSPORTS.undici,
-    owner: 'check',
-  });
+  service = testService(world, 'check', TRANSPORTS.undici);
 });
 afterEach(async () => {
   await service.close();

@@ -6,10 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BatchSummary } from '../../shared/contract';
 import { PROGRESS_EVERY_MS, PROGRESS_QUIET_MS, progressReporter } from '../../electron/core/batches/progress';
-import { withSessionFallback } from '../../electron/core/credentials/session';
 import { dispatch } from '../../electron/core/dispatch';
-import { createService, type AppService } from '../../electron/core/service';
-import { testWorld, type TestWorld } from '../support/fixtures';
+import type { AppService } from '../../electron/core/service';
+import { testService, testWorld, type TestWorld } from '../support/fixtures';
 import { TRANSPORTS } from '../support/transports';
 import { ref } from './helpers';
 
@@ -42,12 +41,7 @@ describe("the clerk's controls are reported as events", () => {
 
   beforeEach(() => {
     world = testWorld();
-    service = createService({
-      db: world.db,
-      credentials: withSessionFallback(world.credentials),
-      transport: TRANSPORTS.undici,
-      owner: 'events',
-    });
+    service = testService(world, 'events', TRANSPORTS.undici);
     events.length = 0;
     service.onEvent((event, payload) => {
       if (event === 'batch.progress') events.push(payload);
