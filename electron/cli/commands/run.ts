@@ -4,53 +4,43 @@
  * first gives the failed items a new round.
  */
 import { totalCount, waitingCount } from '../../../shared/domain';
-import { runLogging } from '../../core/activity';
-import type { Db } from '../../core/db/open';
-import type { Log } from '../../core/log';
+import { createSupervisor, type BatchSupervisor } from '../../core/batches/supervisor';
 import { nodeTransport } from '../../core/providers/node-transport';
-import { claimerName, isClaimerAlive } from '../../core/queue/claimer';
+import { claimerName } from '../../core/queue/claimer';
 import type { RunOptions, RunReport, RunStatus } from '../../core/queue/run-options';
-import { DEFAULT_RUN_OPTIONS, runBatch } from '../../core/queue/runner';
-import { batchCounts, releaseAbandonedClaims, requeueFailed } from '../../core/queue/store';
+import { DEFAULT_RUN_OPTIONS } from '../../core/queue/runner';
 import { positiveInteger } from '../args';
 import { EXIT, noPositionals, requireBatch, type Context } from '../context';
 import type { Output } from '../io';
 
+/** Runs the batch through the batch supervisor, as the app does, and waits for its end. */
 export async function run({ db, credentials, log, out, values, positionals }: Context): Promise<number> {
   noPositionals(positionals);
   const batchId = requireBatch(db, values);
-  // The failed items get a new round in the same batch (their attempts so far stay recorded).
-  const requeued = values['retry-failed'] ? requeueFailed(db, batchId) : undefined;
-  if (requeued !== undefined) log.info('failed items requeued', { batch: batchId, requeued });
+  const supervisor = createSupervisor({
+    db,
+    credentials,
+    transport: nodeTransport,
+    owner: claimerName('cli'),
+    now: Date.now,
+    random: Math.random,
+    runOptions: runOptions(values),
+    log,
+  });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // --max-wait: how long to keep waiting while offline before giving up cleanly (items stay queued).
   const maxWaitMs = values['max-wait'] === undefined ? undefined : positiveInteger(values['max-wait'], 'max-wait', 0) * 1000;
-  const waits = waitNotices(db, batchId, maxWaitMs, abort);
-  const logging = runLogging(log, batchId);
+  const waits = waitNotices(supervisor, batchId, maxWaitMs, abort);
   try {
-    releaseAbandonedClaims(db, Date.now(), isClaimerAlive);
-    log.info('batch started', { batch: batchId, ...batchCounts(db, batchId) });
-    const report = await runBatch(
-      {
-        db,
-        credentials,
-        transport: nodeTransport,
-        now: Date.now,
-        random: Math.random,
-        owner: claimerName('cli'),
-        onAnswers: logging.onAnswers,
-        onStatus: (status) => {
-          logging.onStatus?.(status);
-          waits.onStatus(status);
-        },
-      },
-      batchId,
-      runOptions(values, abort.signal),
-    );
-    logReport(log, batchId, report);
+    // The failed items get a new round in the same batch (their attempts so far stay recorded).
+    const { report, requeued } = await supervisor.runToEnd(batchId, {
+      signal: abort.signal,
+      onStatus: waits.onStatus,
+      requeueFailed: values['retry-failed'] === true,
+    });
     printReport(out, batchId, requeued, report);
     if (waits.gaveUpOffline()) {
       process.stderr.write(
@@ -66,13 +56,11 @@ export async function run({ db, credentials, log, out, values, positionals }: Co
 }
 
 /** The run's options: the defaults, with the flags given. */
-function runOptions(values: Context['values'], signal: AbortSignal): RunOptions {
+function runOptions(values: Context['values']): Partial<RunOptions> {
   return {
-    ...DEFAULT_RUN_OPTIONS,
     concurrency: positiveInteger(values.concurrency, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency),
     chunkSize: positiveInteger(values['chunk-size'], 'chunk-size', DEFAULT_RUN_OPTIONS.chunkSize),
     maxAttempts: positiveInteger(values['max-attempts'], 'max-attempts', DEFAULT_RUN_OPTIONS.maxAttempts),
-    signal,
   };
 }
 
@@ -87,7 +75,12 @@ interface WaitNotices {
  * Says on stderr when the run waits (for the data file, or offline) and when it goes on; offline,
  * it stops the run once --max-wait has passed.
  */
-function waitNotices(db: Db, batchId: string, maxWaitMs: number | undefined, abort: AbortController): WaitNotices {
+function waitNotices(
+  supervisor: BatchSupervisor,
+  batchId: string,
+  maxWaitMs: number | undefined,
+  abort: AbortController,
+): WaitNotices {
   let gaveUp: NodeJS.Timeout | undefined;
   let gaveUpOffline = false;
   let wasOffline = false;
@@ -110,7 +103,7 @@ function waitNotices(db: Db, batchId: string, maxWaitMs: number | undefined, abo
         process.stderr.write('Back online: sending again.\n');
         return;
       }
-      const queued = batchCounts(db, batchId).queued;
+      const queued = supervisor.summary(batchId).counts.queued;
       for (const account of offline) {
         process.stderr.write(
           `Offline: account "${account.accountName}" cannot reach its provider (${account.message}) ${queued} item(s) queued; waiting and retrying by itself.\n`,
@@ -126,16 +119,6 @@ function waitNotices(db: Db, batchId: string, maxWaitMs: number | undefined, abo
     gaveUpOffline: () => gaveUpOffline,
     dispose: () => clearTimeout(gaveUp),
   };
-}
-
-function logReport(log: Log, batchId: string, report: RunReport): void {
-  const { counts } = report;
-  log.info(waitingCount(counts) === 0 ? 'batch finished' : 'batch stopped sending', {
-    batch: batchId,
-    ...counts,
-    paused: report.paused,
-    attention: report.attention.map((held) => held.message),
-  });
 }
 
 /** The run's result on stdout, then each account held for the clerk on stderr. */

@@ -21,6 +21,7 @@ import {
   type AccountAttention,
   type RunnerDeps,
   type RunOptions,
+  type RunReport,
   type RunStatus,
 } from '../queue/runner';
 import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from '../queue/store';
@@ -52,6 +53,12 @@ export interface BatchSupervisor {
   stop(batchId: string): Promise<BatchSummary>;
   /** Failed items get a new round of attempts, and the batch sends again. */
   retryFailed(batchId: string): Promise<BatchSummary>;
+  /**
+   * Sends the batch here until it stops sending, for a caller that waits for the end (the CLI):
+   * resolves with the run's report once the end is logged and reported, or rejects with what
+   * stopped sending (a full disk, …). With `requeueFailed`, every failed item first gets a new round.
+   */
+  runToEnd(batchId: string, watch: RunWatch): Promise<{ report: RunReport; requeued?: number }>;
   isRunning(batchId: string): boolean;
   /** Whether any batch sends in this process. */
   sending(): boolean;
@@ -68,10 +75,27 @@ export interface BatchSupervisor {
   close(): Promise<void>;
 }
 
+/** What a caller that waits for a run's end may give it. */
+export interface RunWatch {
+  /** Aborting it stops claiming; the items in flight finish and keep their answers. */
+  signal?: AbortSignal;
+  /** Hears each change of what holds the run up (offline accounts, a busy data file). */
+  onStatus?: (status: RunStatus) => void;
+  requeueFailed?: boolean;
+}
+
+/** A batch sending in this process: `done` once its end is logged and reported. */
+interface Run {
+  report: Promise<RunReport>;
+  done: Promise<void>;
+  abort: AbortController;
+  progress: ProgressReporter;
+}
+
 /** The batches this process runs, and what it knows of each while (and after) it runs. */
 interface Runs {
   deps: SupervisorDeps;
-  running: Map<string, { done: Promise<void>; abort: AbortController; progress: ProgressReporter }>;
+  running: Map<string, Run>;
   offline: Map<string, RunStatus['offline']>;
   attention: Map<string, AccountAttention[]>;
   problems: Map<string, string>;
@@ -81,6 +105,8 @@ interface Runs {
   summary(batchId: string): BatchSummary;
   /** Emits the batch's summary as progress and answers with it: after each of the clerk's controls. */
   reported(batchId: string): BatchSummary;
+  /** Emits the batch's summary as progress, when anyone listens (the CLI does not: it waits for the end). */
+  announce(batchId: string): void;
 }
 
 export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
@@ -122,6 +148,14 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       setPaused(db, batchId, false);
       startRun(runs, batchId);
       return reported(batchId);
+    },
+    async runToEnd(batchId, watch) {
+      summary(batchId);
+      const requeued = watch.requeueFailed ? requeueFailed(db, batchId) : undefined;
+      if (requeued !== undefined) deps.log.info('failed items requeued', { batch: batchId, requeued });
+      const run = startRun(runs, batchId, watch);
+      await run.done;
+      return { report: await run.report, ...(requeued === undefined ? {} : { requeued }) };
     },
     isRunning: (batchId) => running.has(batchId),
     sending: () => running.size > 0,
@@ -166,6 +200,9 @@ function createRuns(deps: SupervisorDeps): Runs {
       runs.emit('batch.progress', summary);
       return summary;
     },
+    announce: (batchId) => {
+      if (runs.listeners.size > 0) runs.emit('batch.progress', runs.summary(batchId));
+    },
   };
   return runs;
 }
@@ -185,30 +222,36 @@ function live({ running, offline, attention, problems }: Runs, batchId: string):
 }
 
 /** Starts sending the batch in this process, unless it already sends. */
-function startRun(runs: Runs, batchId: string): void {
+function startRun(runs: Runs, batchId: string, watch: RunWatch = {}): Run {
   const { deps, running, attention, problems } = runs;
-  if (running.has(batchId)) return;
+  const current = running.get(batchId);
+  if (current) return current;
   const abort = new AbortController();
+  if (watch.signal?.aborted) abort.abort();
+  watch.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   attention.delete(batchId);
   problems.delete(batchId);
   deps.log.info('batch started', { batch: batchId, ...runs.summary(batchId).counts });
-  const progress = progressReporter(deps.now, () => runs.emit('batch.progress', runs.summary(batchId)));
-  const done = runBatch(runnerDeps(runs, batchId, progress), batchId, {
+  const progress = progressReporter(deps.now, () => runs.announce(batchId));
+  const report = runBatch(runnerDeps(runs, batchId, progress, watch.onStatus), batchId, {
     ...DEFAULT_RUN_OPTIONS,
     ...deps.runOptions,
     signal: abort.signal,
-  })
+  });
+  const done = report
     .then(
       (report) => attention.set(batchId, report.attention),
       (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(deps.db, error)}`),
     )
     .then(() => ended(runs, batchId));
-  running.set(batchId, { done, abort, progress });
+  const run = { report, done, abort, progress };
+  running.set(batchId, run);
+  return run;
 }
 
 /** The runner's view of this process: progress and status become events, and a wake-up reaches it. */
-function runnerDeps(runs: Runs, batchId: string, progress: ProgressReporter): RunnerDeps {
-  const { deps, emit, summary } = runs;
+function runnerDeps(runs: Runs, batchId: string, progress: ProgressReporter, onStatus: RunWatch['onStatus']): RunnerDeps {
+  const { deps } = runs;
   const { now } = deps;
   const logging = runLogging(deps.log, batchId);
   return {
@@ -223,7 +266,8 @@ function runnerDeps(runs: Runs, batchId: string, progress: ProgressReporter): Ru
     onStatus: (status) => {
       logging.onStatus?.(status);
       runs.offline.set(batchId, status.offline);
-      emit('batch.progress', summary(batchId));
+      onStatus?.(status);
+      runs.announce(batchId);
     },
     onWake: (listener) => {
       runs.wakeListeners.add(listener);
