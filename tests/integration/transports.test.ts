@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttp, MAX_BODY_BYTES, type HttpRequest } from '../../electron/core/providers/http';
+import { createHttp, MAX_BODY_BYTES, type HttpRequest, type Transport } from '../../electron/core/providers/http';
 import { TRANSPORT_NAMES, TRANSPORTS } from '../support/transports';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
@@ -96,6 +96,15 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
+/**
+ * Straight through a transport, with no deadline. Reading past the limit moves over 16 MiB (and the server
+ * is in this process), which on a loaded machine takes longer than a short deadline: through `createHttp`
+ * the deadline then fired before the limit was reached, and the answer came back as a timeout. These tests
+ * are about where reading stops, so no clock may decide them.
+ */
+const readWithoutDeadline = (transport: Transport, path: string) =>
+  transport({ method: 'GET', url: `${origin}${path}`, headers: {} }, new AbortController().signal);
+
 describe.each(TRANSPORT_NAMES)('over %s', (name) => {
   const http = createHttp(TRANSPORTS[name], 500);
   const send = (path: string, extra: Partial<HttpRequest> = {}) =>
@@ -127,7 +136,7 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
 
   it('stops reading at the limit, whether the answer declares its length or not', async () => {
     expect(await send('/huge')).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
-    expect(await send('/huge-chunked')).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
+    expect(await readWithoutDeadline(TRANSPORTS[name], '/huge-chunked')).toMatchObject({ status: 200, text: '', tooLarge: true });
     expect(await send('/echo')).toMatchObject({ kind: 'answer', status: 200 }); // and the next request still goes
   });
 
@@ -151,8 +160,7 @@ describe.each(TRANSPORT_NAMES)('over %s', (name) => {
 });
 
 it('a compressed answer is counted as it is decoded, not by its Content-Length (fetch decodes it)', async () => {
-  const result = await createHttp(TRANSPORTS.fetch, 2000).send({ method: 'GET', url: `${origin}/inflating`, headers: {} });
-  expect(result).toMatchObject({ kind: 'answer', status: 200, text: '', tooLarge: true });
+  expect(await readWithoutDeadline(TRANSPORTS.fetch, '/inflating')).toMatchObject({ status: 200, text: '', tooLarge: true });
 });
 
 it('names the redirect when the transport can see it', async () => {
