@@ -106,6 +106,20 @@ export type RejectedRow = z.infer<typeof RejectedRow>;
 export const AccountRef = z.object({ id: Id, name: z.string(), provider: ProviderId });
 export type AccountRef = z.infer<typeof AccountRef>;
 
+/** A column of the list as the clerk may choose it: what it holds in the rows sampled. */
+export const ColumnCandidate = z.object({
+  /** 0-based. */
+  index: z.number().int(),
+  name: z.string().nullable(),
+  /** Values that are valid references (for some provider, under the action). */
+  valid: z.number().int(),
+  /** Values that are not empty. */
+  values: z.number().int(),
+  /** What it holds, in a few words: "Sorted PRO references", `numbers like "4.66203E+18"`. */
+  looksLike: z.string(),
+});
+export type ColumnCandidate = z.infer<typeof ColumnCandidate>;
+
 export const ImportPreview = z.object({
   /** The checked list main keeps for a while: confirm queues it by this id, and "check again" reuses it. */
   draftId: Id,
@@ -113,9 +127,16 @@ export const ImportPreview = z.object({
   encoding: z.string(),
   delimiter: z.string(),
   hasHeader: z.boolean(),
-  column: z.object({ index: z.number().int(), name: z.string().nullable() }),
+  /** The column read (index -1 when none holds references), and why it was chosen. */
+  column: z.object({ index: z.number().int(), name: z.string().nullable(), reason: z.string() }),
+  /** Every column with what it holds, best first: the clerk may choose another. */
+  candidates: z.array(ColumnCandidate),
   items: z.number().int(),
   duplicates: z.number().int(),
+  /** The rows collapsed into an earlier row with the same shipment (the first few hundred). */
+  duplicateRows: z.array(z.object({ row: z.number().int(), reference: z.string(), firstRow: z.number().int() })),
+  /** What the clerk could do about rejected rows, when the list shows it (another action, an account to add). */
+  hints: z.array(z.string()),
   rejected: z.array(RejectedRow),
   rejectedTotal: z.number().int(),
   sample: z.array(z.object({ row: z.number().int(), reference: z.string() })),
@@ -325,9 +346,23 @@ export const channels = {
   'import.preview': {
     request: z.union([
       z.object({ source: ImportInput, action: Action.optional() }).strict(),
-      z.object({ draftId: Id, sheet: SheetName.optional(), action: Action.optional() }).strict(),
+      z
+        .object({
+          draftId: Id,
+          sheet: SheetName.optional(),
+          action: Action.optional(),
+          /** The column to read references from, 0-based (else the one whose values are references). */
+          column: z.number().int().min(0).max(100_000).optional(),
+        })
+        .strict(),
     ]),
     response: ImportPreview,
+  },
+  /** Writes a previewed list's rejected rows (row, value, reason) to a CSV file the clerk chooses. */
+  'import.saveRejected': {
+    request: z.object({ draftId: Id }).strict(),
+    /** `path` is null when the clerk cancelled the save dialog. */
+    response: z.object({ path: z.string().nullable(), rows: z.number().int() }),
   },
   /** Queues a previewed list as a new batch, once: the draft is gone afterwards. */
   'import.confirm': {

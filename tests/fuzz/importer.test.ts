@@ -32,6 +32,12 @@ function expectClearRefusal(error: AppError): void {
 
 /** A preview a clerk can trust: only valid references, every rejection explained briefly, every row accounted for. */
 function expectSoundPlan(plan: ImportPlan, text: string | null): void {
+  if (plan.column.index < 0 && plan.entries.every((entry) => entry.external === null)) {
+    // No column holds references: one sentence says so, and no row is read as anything.
+    expect(plan.column.reason).toMatch(/^No column of references was found: .{20,200}\.$/);
+    expect([plan.entries, plan.rejected, plan.duplicates]).toEqual([[], [], 0]);
+    return;
+  }
   const rows = [...plan.entries.map((entry) => entry.row), ...plan.rejected.map((row) => row.row)];
   expect(new Set(rows).size).toBe(rows.length);
   for (const entry of plan.entries) {
@@ -291,7 +297,7 @@ describe('regressions found by fuzzing', () => {
 });
 
 describe('workbooks of arbitrary cells', () => {
-  it('reads any sheet as a sound preview that finds every reference of its Reference column', async () => {
+  it('reads any sheet as a sound preview that finds every reference of the column holding most (Reference on a tie)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.oneof(validReference, cell), fc.oneof(cell, fc.double({ noNaN: true }))), {
@@ -302,11 +308,16 @@ describe('workbooks of arbitrary cells', () => {
           const result = await importFile(workbookOf([['Reference', 'Note'], ...rows]));
           if (result instanceof AppError) throw result;
           expectSoundPlan(result.plan, null);
-          const valid = rows.flatMap(([ref]) => {
-            const check = checkReference(ref.trim());
-            return check.ok ? [check.reference] : [];
-          });
-          expect(result.plan.entries.map((entry) => entry.reference)).toEqual([...new Set(valid)]);
+          const validIn = (column: 0 | 1) =>
+            rows.flatMap((row) => {
+              const check = checkReference(String(row[column]).trim());
+              return check.ok ? [check.reference] : [];
+            });
+          const distinct = (column: 0 | 1) =>
+            new Set(rows.map((row) => String(row[column]).trim()).filter((v) => checkReference(v).ok)).size;
+          const chosen = distinct(1) > distinct(0) ? 1 : 0;
+          expect(result.plan.column.index).toBe(chosen);
+          expect(result.plan.entries.map((entry) => entry.reference)).toEqual([...new Set(validIn(chosen))]);
         },
       ),
       runs(0.1),

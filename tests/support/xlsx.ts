@@ -22,12 +22,32 @@ export function entry(name: string, content: Buffer): ZipEntry {
   return { name, data: deflateRawSync(content), crc: crc32(content), size: content.length };
 }
 
-/** A minimal .xlsx around one sheet: the parts Excel needs to open it. */
-export function workbook(sheet: ZipEntry): Buffer {
+/** A sheet of a workbook: its name as Excel shows it, and its part (named xl/worksheets/sheetN.xml). */
+export interface NamedSheet {
+  name: string;
+  part: ZipEntry;
+}
+
+/** A minimal .xlsx around its sheets (Sheet1, Sheet2, … unless named): the parts Excel needs to open it. */
+export function workbook(...sheets: (ZipEntry | NamedSheet)[]): Buffer {
+  const named = sheets.map((sheet, i) => ('part' in sheet ? sheet : { name: `Sheet${i + 1}`, part: sheet }));
+  const overrides = named
+    .map(
+      ({ part }) =>
+        `<Override PartName="/${part.name}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+    )
+    .join('');
+  const list = named.map(({ name }, i) => `<sheet name="${escapeXml(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
+  const relations = named
+    .map(
+      ({ part }, i) =>
+        `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="${part.name.replace('xl/', '')}"/>`,
+    )
+    .join('');
   const parts: [string, string][] = [
     [
       '[Content_Types].xml',
-      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${overrides}</Types>`,
     ],
     [
       '_rels/.rels',
@@ -35,14 +55,14 @@ export function workbook(sheet: ZipEntry): Buffer {
     ],
     [
       'xl/workbook.xml',
-      '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${list}</sheets></workbook>`,
     ],
     [
       'xl/_rels/workbook.xml.rels',
-      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relations}</Relationships>`,
     ],
   ];
-  return zip([...parts.map(([name, text]) => entry(name, Buffer.from(text))), sheet]);
+  return zip([...parts.map(([name, text]) => entry(name, Buffer.from(text))), ...named.map(({ part }) => part)]);
 }
 
 /** A zip archive of deflated entries: local headers and data, then the central directory. */
@@ -92,8 +112,8 @@ const escapeXml = (text: string) =>
 /** A column's letters: 0 → A, 25 → Z, 26 → AA. */
 const column = (n: number): string => (n < 26 ? '' : column(Math.floor(n / 26) - 1)) + String.fromCharCode(65 + (n % 26));
 
-/** A workbook of one sheet holding these rows: strings as inline strings (kept as written), numbers as numbers. */
-export function workbookOf(rows: readonly (readonly (string | number)[])[]): Buffer {
+/** A sheet's part holding these rows: strings as inline strings (kept as written), numbers as numbers. */
+function sheetPart(rows: readonly (readonly (string | number)[])[], number: number): ZipEntry {
   const cells = rows
     .map(
       (row, r) =>
@@ -106,5 +126,15 @@ export function workbookOf(rows: readonly (readonly (string | number)[])[]): Buf
           .join('')}</row>`,
     )
     .join('');
-  return workbook(entry('xl/worksheets/sheet1.xml', Buffer.from(`${SHEET_START}${cells}${SHEET_END}`)));
+  return entry(`xl/worksheets/sheet${number}.xml`, Buffer.from(`${SHEET_START}${cells}${SHEET_END}`));
+}
+
+/** A workbook of one sheet holding these rows. */
+export function workbookOf(rows: readonly (readonly (string | number)[])[]): Buffer {
+  return workbook(sheetPart(rows, 1));
+}
+
+/** A workbook of several named sheets, in this order. */
+export function workbookOfSheets(sheets: readonly { name: string; rows: readonly (readonly (string | number)[])[] }[]): Buffer {
+  return workbook(...sheets.map(({ name, rows }, i) => ({ name, part: sheetPart(rows, i + 1) })));
 }

@@ -38,7 +38,7 @@ describe('decodeBytes', () => {
     expect(decoded.text).toBe(csv);
     expect(decoded.notes).toEqual([]);
     const plan = planImport(decoded);
-    expect(plan.column).toEqual({ index: 1, name: 'Consignment Reference' });
+    expect(plan.column).toMatchObject({ index: 1, name: 'Consignment Reference' });
     expect(plan.entries.map((entry) => entry.reference)).toEqual([A, B]);
   });
 

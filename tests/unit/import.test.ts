@@ -20,7 +20,7 @@ describe('header or no header', () => {
   it('reads a single column without a header from row 1', () => {
     const list = parseList(lines(A, B, C));
     expect(list.hasHeader).toBe(false);
-    expect(list.column).toEqual({ index: 0, name: null });
+    expect(list.column).toMatchObject({ index: 0, name: null });
     expect(refs(list)).toEqual([A, B, C]);
     expect(rows(list)).toEqual([1, 2, 3]);
     expect(list.rejected).toEqual([]);
@@ -31,7 +31,7 @@ describe('header or no header', () => {
   it('skips a header row and counts it in row numbers', () => {
     const list = parseList(lines('Reference', A, B));
     expect(list.hasHeader).toBe(true);
-    expect(list.column).toEqual({ index: 0, name: 'Reference' });
+    expect(list.column).toMatchObject({ index: 0, name: 'Reference' });
     expect(refs(list)).toEqual([A, B]);
     expect(rows(list)).toEqual([2, 3]);
   });
@@ -100,7 +100,7 @@ describe('reference column by name', () => {
   it.each(names)('finds the column named %j', (name) => {
     const text = lines(`Order,${name},Weight`, `ORD-1,${A},2.5`, `ORD-2,${B},1.0`);
     const list = parseList(text);
-    expect(list.column).toEqual({ index: 1, name: name.trim() });
+    expect(list.column).toMatchObject({ index: 1, name: name.trim() });
     expect(list.hasHeader).toBe(true);
     expect(refs(list)).toEqual([A, B]);
     expect(rows(list)).toEqual([2, 3]);
@@ -123,14 +123,14 @@ describe('reference column by name', () => {
 describe('reference column by values, else the only column', () => {
   it('finds the column whose values look like references under an unknown header', () => {
     const list = parseList(lines('Order,Parcel,Weight', `ORD-1,${A},2.5`, `ORD-2,${B},1.0`));
-    expect(list.column).toEqual({ index: 1, name: 'Parcel' });
+    expect(list.column).toMatchObject({ index: 1, name: 'Parcel' });
     expect(list.hasHeader).toBe(true);
     expect(refs(list)).toEqual([A, B]);
   });
 
   it('finds the column whose values look like references without a header', () => {
     const list = parseList(lines(`ORD-1,${A},2.5`, `ORD-2,${B},1.0`));
-    expect(list.column).toEqual({ index: 1, name: null });
+    expect(list.column).toMatchObject({ index: 1, name: null });
     expect(list.hasHeader).toBe(false);
     expect(rows(list)).toEqual([1, 2]);
   });
@@ -143,15 +143,20 @@ describe('reference column by values, else the only column', () => {
 
   it('prefers values that look like references over a column merely ending in "Reference"', () => {
     const list = parseList(lines('Order Reference,Tracking', `ORD-1,${A}`, `ORD-2,${B}`));
-    expect(list.column).toEqual({ index: 1, name: 'Tracking' });
+    expect(list.column).toMatchObject({ index: 1, name: 'Tracking' });
     expect(refs(list)).toEqual([A, B]);
     expect(list.rejected).toEqual([]);
   });
 
-  it('falls back to a column whose name ends in "Ref" when no value looks like a reference', () => {
+  it('never takes a column for its name alone when it merely ends in "Ref": no column holds references', () => {
     const list = parseList(lines('Order,Customer Ref', 'ORD-1,abc', 'ORD-2,def'));
-    expect(list.column).toEqual({ index: 1, name: 'Customer Ref' });
-    expect(list.rejected.map((row) => row.row)).toEqual([2, 3]);
+    expect(list.column).toMatchObject({ index: -1, name: null, reason: expect.stringMatching(/^No column of references/) });
+    expect(list.entries).toEqual([]);
+    expect(list.rejected).toEqual([]);
+    expect(list.candidates.map((candidate) => [candidate.name, candidate.looksLike])).toEqual([
+      ['Order', 'text like "ORD-1"'],
+      ['Customer Ref', 'text like "abc"'],
+    ]);
   });
 
   it('uses the only column even when no value in it is valid, and rejects each row', () => {
@@ -166,21 +171,23 @@ describe('reference column by values, else the only column', () => {
 
   it('treats a single column padded with empty cells as the only column', () => {
     const list = parseList(lines('Consignments,,', 'abc,,', 'EC-1,,,'));
-    expect(list.column).toEqual({ index: 0, name: 'Consignments' });
+    expect(list.column).toMatchObject({ index: 0, name: 'Consignments' });
     expect(list.rejected.map((row) => [row.row, row.value])).toEqual([
       [2, 'abc'],
       [3, 'EC-1'],
     ]);
   });
 
-  it('refuses a list of several columns none of which holds references, with a clear bad_input error', () => {
-    const error = expectAppError(() => parseList(lines('Order,Name', 'ORD-1,Smith', 'ORD-2,Jones')), 'bad_input');
-    expect(error.message).toMatch(/no column of references/i);
-    expect(error.message).toMatch(/Reference/);
+  it('says so when none of several columns holds references, and reads no row', () => {
+    const list = parseList(lines('Order,Name', 'ORD-1,Smith', 'ORD-2,Jones'));
+    expect(list.column.index).toBe(-1);
+    expect(list.column.reason).toMatch(/no column of references/i);
+    expect(list.column.reason).toMatch(/Reference/);
+    expect(list.entries).toEqual([]);
   });
 
   it('does not take "Delivery Preference" for a reference column', () => {
-    expectAppError(() => parseList(lines('Delivery Preference,Note', 'fast,x')), 'bad_input', /no column of references/i);
+    expect(parseList(lines('Delivery Preference,Note', 'fast,x')).column.reason).toMatch(/no column of references/i);
   });
 });
 
@@ -212,7 +219,7 @@ describe('delimiters', () => {
   it('detects a small two-column semicolon file that ends in a newline', () => {
     const list = parseList(`Name;Reference\nSmith;${A}\n`);
     expect(list.delimiter).toBe(';');
-    expect(list.column).toEqual({ index: 1, name: 'Reference' });
+    expect(list.column).toMatchObject({ index: 1, name: 'Reference' });
     expect(refs(list)).toEqual([A]);
   });
 
@@ -501,5 +508,58 @@ describe('large input', () => {
     expect(list.entries).toHaveLength(18_000);
     expect(list.rejected[1]?.row).toBe(12);
     expect(list.entries.at(-1)?.row).toBe(20_001);
+  });
+});
+
+describe('every id column gets the same checks (issue 15)', () => {
+  const uuid = (n: number) => `39874b59-2a68-4a3d-8e00-${String(n).padStart(12, '0')}`;
+
+  it('rejects an external id that lost its leading zeros when the column shows its zero-padded width', () => {
+    const list = parseList(
+      lines(
+        'external_order_id,external_shipment_id',
+        '00012345,S-1',
+        '00012346,S-2',
+        '12347,S-3',
+        '00012348,S-4',
+        '7.5733288092349E+16,S-5',
+      ),
+    );
+    expect(list.entries.map((entry) => entry.reference)).toEqual(['00012345/S-1', '00012346/S-2', '00012348/S-4']);
+    expect(list.rejected.map((row) => [row.row, row.error.replace(/ Format.*/, '')])).toEqual([
+      [
+        4,
+        'external_order_id "12347" has fewer digits than the column\'s other ids (8, with leading zeros): a spreadsheet probably dropped its leading zeros.',
+      ],
+      [
+        6,
+        'external_order_id "7.5733288092349E+16" is a number a spreadsheet rewrote in scientific notation, so digits are lost (it keeps 15).',
+      ],
+    ]);
+  });
+
+  it('leaves ids of different widths alone: no pattern, no guess', () => {
+    const list = parseList(lines('external_order_id,external_shipment_id', '0012,S-1', '123456,S-2', '77,S-3'));
+    expect(list.rejected).toEqual([]);
+  });
+
+  it("names the provider to add when the references are another provider's", () => {
+    const list = parseList(lines('Reference', uuid(1), uuid(2), A), { providers: ['electio'] });
+    expect(list.entries.map((entry) => entry.reference)).toEqual([A]);
+    expect(list.rejected[0]?.error).toBe(
+      `"${uuid(1)}" is a Sendcloud reference, but there is no Sendcloud account to send it to here. Add one, then import again.`,
+    );
+    expect(list.hints).toEqual([
+      '2 reference(s) are Sendcloud references, but there is no Sendcloud account to send them to: add one, then import again.',
+    ]);
+  });
+
+  it('lists each duplicate with the row it repeats', () => {
+    const list = parseList(lines('Reference', A, B, A, A));
+    expect(list.duplicateRows).toEqual([
+      { row: 4, reference: A, firstRow: 2 },
+      { row: 5, reference: A, firstRow: 2 },
+    ]);
+    expect(list.duplicates).toBe(2);
   });
 });

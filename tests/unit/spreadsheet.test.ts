@@ -42,7 +42,7 @@ describe('spreadsheets', () => {
     const plan = planImport(await readFile(bytes, 'Cancel today'));
     expect(plan.sheets).toEqual(['Notes', 'Cancel today']);
     expect(plan.encoding).toMatch(/xlsx/);
-    expect(plan.column).toEqual({ index: 1, name: 'Consignment Reference' });
+    expect(plan.column).toMatchObject({ index: 1, name: 'Consignment Reference' });
     expect(plan.entries.map((e) => [e.row, e.reference])).toEqual([
       [2, ref(1)],
       [3, ref(2)],

@@ -3,12 +3,12 @@
  * saving a batch's results to a file the clerk chooses. Each needs the shell: where there is none
  * (no clipboard, no save dialog), the request is refused in plain words.
  */
-import { writeFile } from 'node:fs/promises';
 import { diagnosticsText } from '../diagnostics';
-import { AppError, describeError } from '../errors';
+import { AppError } from '../errors';
 import { exportFile, listResults } from '../results';
 import { readSetting, writeSetting } from '../settings';
 import type { AreaHandlers, HandlerContext } from './context';
+import { saveFile } from './save-file';
 
 type AppChannel = 'ui.state' | 'app.diagnostics' | 'results.export';
 
@@ -35,19 +35,9 @@ export function appHandlers({ db, credentials, log, now, supervisor, shell }: Ha
     },
     'results.export': async ({ batchId, format, filter }) => {
       const batch = supervisor.summary(batchId);
-      if (!shell.chooseExportPath) throw new AppError('invalid_request', 'Saving files is not available here.');
       const rows = listResults(db, batchId, filter ?? {});
       const base = (batch.sourceName ?? 'batch').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
-      const path = await shell.chooseExportPath(`${base} results.${format}`);
-      if (path === null) return { path: null, items: rows.length };
-      try {
-        await writeFile(path, exportFile(rows, format), 'utf8');
-      } catch (error) {
-        throw new AppError(
-          'bad_input',
-          `The export could not be saved to ${path} (${(error as NodeJS.ErrnoException).code ?? describeError(error)}). Choose another place.`,
-        );
-      }
+      const path = await saveFile(shell, `${base} results.${format}`, exportFile(rows, format));
       return { path, items: rows.length };
     },
   };

@@ -23,6 +23,8 @@ export interface ImportDraft {
   decoded: Decoded;
   sheet: string | null;
   action: Action | undefined;
+  /** The column the clerk chose (0-based); else the one whose values are references. */
+  column: number | undefined;
   /** The providers references were read as: a confirm after the accounts changed must check again. */
   providers: readonly ProviderId[];
   plan: ImportPlan;

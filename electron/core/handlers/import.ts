@@ -12,14 +12,18 @@ import { planImport, queueImport, readFile, readText, type Decoded } from '../im
 import { batchOrigin } from '../origin';
 import { alreadySucceeded } from '../results';
 import type { AreaHandlers, HandlerContext } from './context';
+import { rejectedRowsCsv } from '../import/rejected-rows';
 import { draftStore, type ImportDraft } from './import-drafts';
+import { saveFile } from './save-file';
 
 /** At most this many rejected rows, and sample rows, go back with a preview. */
 const PREVIEW_LIMIT = 500;
 const SAMPLE_LIMIT = 100;
 
-export function importHandlers(context: HandlerContext): AreaHandlers<'import.preview' | 'import.confirm'> {
-  const { db, now } = context;
+export function importHandlers(
+  context: HandlerContext,
+): AreaHandlers<'import.preview' | 'import.confirm' | 'import.saveRejected'> {
+  const { db, now, shell } = context;
   const drafts = draftStore();
   return {
     'import.preview': async (request) => {
@@ -27,9 +31,20 @@ export function importHandlers(context: HandlerContext): AreaHandlers<'import.pr
       const draft = 'source' in request ? await readInput(request.source) : await reread(drafts.get(request.draftId), request);
       const providers = providersWithAccounts(accounts);
       const action = request.action ?? draft.action;
-      const plan = planImport(draft.decoded, { providers, action });
-      const kept = drafts.add({ ...draft, action, providers, plan }, 'draftId' in request ? request.draftId : undefined);
+      const column = 'column' in request && request.column !== undefined ? request.column : draft.column;
+      const plan = planImport(draft.decoded, {
+        providers,
+        action,
+        ...(column === undefined ? {} : { column: { index: column } }),
+      });
+      const kept = drafts.add({ ...draft, action, column, providers, plan }, 'draftId' in request ? request.draftId : undefined);
       return previewOf(kept, accounts, db);
+    },
+    'import.saveRejected': async ({ draftId }) => {
+      const { plan, fileName } = drafts.get(draftId);
+      const base = (fileName ?? 'pasted list').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+      const path = await saveFile(shell, `${base} rejected rows.csv`, rejectedRowsCsv(plan.rejected));
+      return { path, rows: plan.rejected.length };
     },
     'import.confirm': async ({ draftId, accounts: choices }) => {
       const draft = drafts.get(draftId);
@@ -65,14 +80,15 @@ async function readInput(input: ImportInput): Promise<Unplanned> {
     input.kind === 'text'
       ? { decoded: readText(input.text), bytes: null }
       : { decoded: await readFile(input.bytes, input.sheet), bytes: input.bytes };
-  return { ...read, fileName: input.fileName, sheet: sheetOf(read.decoded), action: undefined };
+  return { ...read, fileName: input.fileName, sheet: sheetOf(read.decoded), action: undefined, column: undefined };
 }
 
 /** A kept draft for another look: another sheet is read from its bytes; otherwise it is planned again as read. */
 async function reread(draft: ImportDraft, request: Extract<Request<'import.preview'>, { draftId: string }>): Promise<Unplanned> {
   if (request.sheet === undefined || request.sheet === draft.sheet || !draft.bytes) return draft;
   const decoded = await readFile(draft.bytes, request.sheet);
-  return { ...draft, decoded, sheet: sheetOf(decoded) };
+  // Another sheet has other columns: its own is found again.
+  return { ...draft, decoded, sheet: sheetOf(decoded), column: undefined };
 }
 
 function sheetOf(decoded: Decoded): string | null {
@@ -88,8 +104,11 @@ function previewOf(draft: ImportDraft, accounts: readonly AccountRef[], db: Hand
     delimiter: plan.delimiter,
     hasHeader: plan.hasHeader,
     column: plan.column,
+    candidates: plan.candidates,
     items: plan.entries.length,
     duplicates: plan.duplicates,
+    duplicateRows: plan.duplicateRows.slice(0, PREVIEW_LIMIT),
+    hints: plan.hints,
     rejected: plan.rejected.slice(0, PREVIEW_LIMIT),
     rejectedTotal: plan.rejected.length,
     sample: plan.entries.slice(0, SAMPLE_LIMIT).map(({ row, reference }) => ({ row, reference })),

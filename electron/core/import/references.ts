@@ -5,7 +5,7 @@
 import { PROVIDER_IDS, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
 import { PROVIDERS, SENDCLOUD_LABEL_PATTERN } from '../providers/catalog';
 
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
+export const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 
 /** A Sendcloud label is named by its parcel or shipment id, not by an integration shipment's UUID. */
 function isLabel(provider: ProviderId, action: Action): boolean {
@@ -21,8 +21,9 @@ function firstProviderFor(value: string, allowed: readonly ProviderId[], action:
   return undefined;
 }
 
-export function looksLikeReference(value: string): boolean {
-  return firstProviderFor(value, PROVIDER_IDS, 'cancel') !== undefined;
+/** The provider whose references (for this action) the value is one of, if any. */
+export function referenceProvider(value: string, action: Action): ProviderId | undefined {
+  return firstProviderFor(value, PROVIDER_IDS, action);
 }
 
 /** The fixed start of each provider's references that has one (`EC-`), read from its example. */
@@ -35,7 +36,10 @@ const PREFIXES = PROVIDER_IDS.flatMap((id) => /^[A-Za-z]+[-_]/.exec(PROVIDERS[id
 export function resemblesReference(value: string): boolean {
   const upper = value.toUpperCase();
   return (
-    looksLikeReference(value) || SCIENTIFIC.test(value) || /\d/.test(value) || PREFIXES.some((prefix) => upper.startsWith(prefix))
+    referenceProvider(value, 'cancel') !== undefined ||
+    SCIENTIFIC.test(value) ||
+    /\d/.test(value) ||
+    PREFIXES.some((prefix) => upper.startsWith(prefix))
   );
 }
 
@@ -43,18 +47,22 @@ export function resemblesReference(value: string): boolean {
 const SHOWN_LENGTH = 80;
 
 /** A cell as the clerk is shown it in a rejection: cut short, with an ellipsis, when it is long. */
-export function shown(value: string): string {
-  if (value.length <= SHOWN_LENGTH) return value;
-  return `${value.slice(0, SHOWN_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+export function shown(value: string, length = SHOWN_LENGTH): string {
+  if (value.length <= length) return value;
+  return `${value.slice(0, length - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 
 export type ReferenceCheck = { ok: true; reference: string; provider: ProviderId } | { ok: false; error: string };
 
-/** Validates a trimmed cell against the allowed providers (all of them when none is given). */
+/**
+ * Validates a trimmed cell against the allowed providers (all of them when none is given). Another
+ * provider's reference is named as such: one without an account, or one this import leaves out.
+ */
 export function checkReference(
   value: string,
   allowed: readonly ProviderId[] = PROVIDER_IDS,
   action: Action = 'cancel',
+  withAccounts: readonly ProviderId[] = allowed,
 ): ReferenceCheck {
   if (value === '') return { ok: false, error: 'The reference is empty.' };
   if (SCIENTIFIC.test(value)) {
@@ -66,6 +74,14 @@ export function checkReference(
   const provider = firstProviderFor(value, allowed, action);
   if (provider) {
     return { ok: true, reference: isLabel(provider, action) ? value : PROVIDERS[provider].normalise(value), provider };
+  }
+  const elsewhere = firstProviderFor(value, PROVIDER_IDS, action);
+  if (elsewhere) {
+    const label = PROVIDER_LABELS[elsewhere];
+    const error = withAccounts.includes(elsewhere)
+      ? `"${shown(value)}" is a ${label} reference, but this import takes only ${allowed.map((id) => PROVIDER_LABELS[id]).join(' and ')} references.`
+      : `"${shown(value)}" is a ${label} reference, but there is no ${label} account to send it to here. Add one, then import again.`;
+    return { ok: false, error };
   }
   const expected = allowed
     .map((id) =>

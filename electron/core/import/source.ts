@@ -24,7 +24,10 @@ export function readText(text: string): Decoded {
 /** A file's bytes: an .xlsx workbook (first sheet, or the one named), else text in any encoding we read. */
 export async function readFile(bytes: Uint8Array, sheet?: string): Promise<Decoded> {
   checkSize(bytes.length);
-  if (!isXlsx(bytes)) return decodeBytes(bytes);
+  if (!isXlsx(bytes)) {
+    if (sheet !== undefined) throw new AppError('bad_input', 'Only an Excel workbook (.xlsx) has sheets to choose from.');
+    return decodeBytes(bytes);
+  }
   const table = await readSpreadsheet(bytes, sheet);
   const notes =
     table.sheets.length > 1 ? [`Read the sheet "${table.sheet}" of ${table.sheets.length} (${table.sheets.join(', ')}).`] : [];
@@ -36,6 +39,8 @@ export interface ImportPlan extends ParsedList {
   notes: string[];
   /** A workbook's sheets, to choose another one; empty for text. */
   sheets: string[];
+  /** The workbook's sheet read; null for text. */
+  sheet: string | null;
 }
 
 export function planImport(decoded: Decoded, options: ParseOptions = {}): ImportPlan {
@@ -43,7 +48,8 @@ export function planImport(decoded: Decoded, options: ParseOptions = {}): Import
     'text' in decoded
       ? parseList(decoded.text, options)
       : parseTable({ records: decoded.records, delimiter: '', problems: new Map() }, options);
-  return { ...parsed, encoding: decoded.encoding, notes: decoded.notes, sheets: 'sheets' in decoded ? decoded.sheets : [] };
+  const [sheets, sheet] = 'sheets' in decoded ? [decoded.sheets, decoded.sheet] : [[], null];
+  return { ...parsed, encoding: decoded.encoding, notes: decoded.notes, sheets, sheet };
 }
 
 /** The account chosen for each provider, for rows that do not name their own. */

@@ -27,7 +27,11 @@ export async function readSpreadsheet(bytes: Uint8Array, sheet?: string): Promis
     throw unreadableWorkbook();
   }
   const sheets = workbook.map((entry) => entry.sheet);
-  const chosen = sheet === undefined ? workbook[0] : workbook.find((entry) => entry.sheet === sheet);
+  // A sheet by its name, else by its number (1 = first) when no sheet has that name.
+  const chosen =
+    sheet === undefined
+      ? workbook[0]
+      : (workbook.find((entry) => entry.sheet === sheet) ?? (/^\d+$/.test(sheet) ? workbook[Number(sheet) - 1] : undefined));
   if (!chosen) {
     throw new AppError(
       'bad_input',
