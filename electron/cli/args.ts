@@ -29,6 +29,9 @@ const OPTIONS = {
   format: { type: 'string' },
   failed: { type: 'boolean' },
   'retry-failed': { type: 'boolean' },
+  column: { type: 'string' },
+  sheet: { type: 'string' },
+  rejected: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -41,7 +44,7 @@ export const COMMANDS = {
   'account remove': [],
   'account set-key': [],
   'account check': [],
-  import: ['account', 'provider', 'action'],
+  import: ['account', 'provider', 'action', 'column', 'sheet', 'rejected'],
   run: ['batch', 'concurrency', 'chunk-size', 'max-attempts', 'max-wait', 'retry-failed'],
   stop: ['batch'],
   results: ['batch', 'format', 'failed'],

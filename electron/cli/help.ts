@@ -56,10 +56,18 @@ const HELPS: Record<CommandName, CommandHelp> = {
     ],
   },
   import: {
-    usage: ['import FILE [--account NAME]... [--provider ID] [--action ACTION]'],
+    usage: [
+      'import FILE [--account NAME]... [--provider ID] [--action ACTION]',
+      '       [--column NAME|NUMBER] [--sheet NAME|NUMBER] [--rejected OUT.csv]',
+    ],
     text: [
-      'check a CSV or text list (FILE may be - for stdin) and queue',
-      'its references as a new batch; sends nothing. Each row goes to',
+      'check a CSV, text or .xlsx list (FILE may be - for stdin) and queue',
+      'its references as a new batch; sends nothing. The column read is',
+      'the one whose values are references (said, with why, and every',
+      'other column, in --json); --column chooses it by header name or',
+      'number (1 = first), --sheet a workbook sheet by name or number.',
+      '--rejected writes the rejected rows (row, value, reason) as CSV.',
+      'Each row goes to',
       'the account its "account" column names, else to the --account',
       'given for its provider (repeat --account, one per provider),',
       "else to its provider's only account. --provider reads every",

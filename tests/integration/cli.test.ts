@@ -377,7 +377,21 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
       const run = await cli(['--data-dir', dir, 'import', file, '--json']);
       expect(run.code, run.stderr).toBe(0);
       const imported = jsonOf<ImportRecord>(run);
-      expect(Object.keys(imported).sort()).toEqual(['batchId', 'duplicates', 'items', 'rejected', 'routes']);
+      // The document's keys as first promised, and those issue 15 added (the column read and why, the others, …).
+      expect(Object.keys(imported).sort()).toEqual(
+        [
+          'batchId',
+          'duplicates',
+          'items',
+          'rejected',
+          'routes',
+          'column',
+          'sheet',
+          'candidates',
+          'duplicateRows',
+          'hints',
+        ].sort(),
+      );
       expect(imported.batchId).toEqual(expect.any(String));
       expect(imported.items).toBe(3);
       expect(imported.duplicates).toBe(2);
@@ -983,11 +997,12 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
         const [e2] = refs(1) as [string];
         const mixed = await importList(dir, [e2, uuid]);
         expect(mixed).toMatchObject({ items: 1, rejected: [{ row: 2, value: uuid }] });
-        expect(mixed.rejected[0]?.error).toMatch(/not a valid reference/);
+        expect(mixed.rejected[0]?.error).toMatch(/is a Sendcloud reference, but there is no Sendcloud account/);
 
         // --provider still restricts how references are read, and must have an account.
         const onlyElectio = await importList(dir, [e2, s1], ['--provider', 'electio']);
         expect(onlyElectio).toMatchObject({ items: 1, rejected: [{ row: 2, value: s1 }] });
+        expect(onlyElectio.rejected[0]?.error).toMatch(/is a Sorted PRO reference, but this import takes only Electio/);
         expectRefusal(
           await cli(['--data-dir', dir, '--json', 'import', '-', '--provider', 'sendcloud'], { input: `${uuid}\n` }),
           2,
@@ -1004,7 +1019,7 @@ describe('bulk-cancel CLI (built, as a child process)', () => {
         expectRefusal(
           await cli(['--data-dir', dir, '--json', 'import', '-'], { input: `${uuid}\n` }),
           2,
-          /No valid reference.*Row 1: .*not a valid reference/,
+          /No valid reference.*Row 1: .*is a Sendcloud reference, but there is no Sendcloud account/,
         );
         expect(sim.requests).toHaveLength(0);
       });

@@ -6,8 +6,12 @@ import { PROVIDER_IDS, PROVIDER_LABELS, actionDescription, type ProviderId } fro
 import { listAccounts, type Account } from '../../core/accounts';
 import type { Db } from '../../core/db/open';
 import { AppError, isAppError } from '../../core/errors';
+import { writeFile } from 'node:fs/promises';
+import type { RejectedRow } from '../../../shared/contract';
+import { rejectedRowsCsv } from '../../core/import/rejected-rows';
 import {
   planImport,
+  type ImportPlan,
   queueRouted,
   readFile,
   routeEntries,
@@ -49,8 +53,8 @@ function chooseAccounts(db: Db, names: readonly string[], provider: ProviderId |
   return choices;
 }
 
-/** Refuses, before anything is queued, a list that needs a choice of account or has no valid row. */
-function checkRouting(routing: Routing): void {
+/** Refuses, before anything is queued, a list that needs a choice of account or has no valid row (saying what would help). */
+function checkRouting(routing: Routing, hints: readonly string[]): void {
   const [ambiguous] = routing.ambiguous;
   if (ambiguous) {
     throw new AppError(
@@ -62,7 +66,11 @@ function checkRouting(routing: Routing): void {
     const [first] = routing.rejected;
     throw new AppError(
       'bad_input',
-      `No valid reference to cancel was found in this list; nothing was queued.${first ? ` Row ${first.row}: ${first.error}` : ''}`,
+      [
+        'No valid reference to cancel was found in this list; nothing was queued.',
+        ...(first ? [`Row ${first.row}: ${first.error}`] : []),
+        ...hints,
+      ].join(' '),
     );
   }
 }
@@ -78,9 +86,17 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
   // References are read only as providers that have an account (and only as --provider's, if given).
   const held = new Set(accounts.map((account) => account.provider));
   const providers = PROVIDER_IDS.filter((id) => held.has(id) && (!provider || id === provider));
-  const plan = planImport(await readFile(bytes), { providers, action });
+  const column = typeof values.column === 'string' ? { typed: values.column } : undefined;
+  const plan = planImport(await readFile(bytes, typeof values.sheet === 'string' ? values.sheet : undefined), {
+    providers,
+    withAccounts: [...held],
+    action,
+    ...(column ? { column } : {}),
+  });
+  if (plan.column.index < 0 && plan.entries.length === 0) throw noColumn(plan);
   const routing = routeEntries(plan, accounts, choices, action);
-  checkRouting(routing);
+  if (typeof values.rejected === 'string') await saveRejected(values.rejected, routing.rejected);
+  checkRouting(routing, plan.hints);
   // Asked before queueing, as the app's preview does: the new batch's own items are not done yet anyway.
   const alreadyDone = alreadySucceeded(db, plan.entries);
   const queued = queueRouted(db, plan, routing, {
@@ -90,8 +106,27 @@ export async function importFile({ db, out, values, positionals }: Context): Pro
     ...batchOrigin(),
     now: Date.now(),
   });
-  printQueued(out, queued, accounts, alreadyDone);
+  printQueued(out, queued, accounts, alreadyDone, plan);
   return EXIT.done;
+}
+
+/** No column holds references: every column with what it holds on stderr, and the sentence that refuses the list. */
+function noColumn(plan: ImportPlan): AppError {
+  for (const candidate of plan.candidates) {
+    process.stderr.write(`  column ${candidate.index + 1} ${candidate.name ?? ''}: ${candidate.looksLike}\n`);
+  }
+  for (const line of [...plan.notes, ...plan.hints]) process.stderr.write(`  ${line}\n`);
+  const found = `${plan.column.reason.split('. ')[0] ?? ''}.`;
+  return new AppError('bad_input', `${found} Choose one with --column NAME|NUMBER, or name it "Reference".`);
+}
+
+/** --rejected FILE: the rejected rows as CSV, written even when nothing can be queued. */
+async function saveRejected(file: string, rows: readonly RejectedRow[]): Promise<void> {
+  try {
+    await writeFile(file, rejectedRowsCsv(rows), 'utf8');
+  } catch (error) {
+    throw new AppError('bad_input', `The rejected rows cannot be written to ${file}: ${fileSystemReason(error)}.`);
+  }
 }
 
 /** Every account, refused when there is none (or none of --provider's) to import into. */
@@ -120,7 +155,13 @@ async function readList(file: string): Promise<Uint8Array> {
 }
 
 /** What was queued, where each account's items go, and what the clerk should know before sending. */
-function printQueued(out: Output, queued: QueuedImport, accounts: readonly Account[], alreadyDone: AlreadyDone): void {
+function printQueued(
+  out: Output,
+  queued: QueuedImport,
+  accounts: readonly Account[],
+  alreadyDone: AlreadyDone,
+  plan: ImportPlan,
+): void {
   const routes = queued.routes.map((route) => ({
     account: route.accountName,
     provider: route.provider,
@@ -142,9 +183,19 @@ function printQueued(out: Output, queued: QueuedImport, accounts: readonly Accou
       routes,
       // Only when there is something to say, so the document stays as it was for every other list.
       ...(alreadyDone.total > 0 ? { alreadyDone } : {}),
+      column: {
+        number: plan.column.index < 0 ? null : plan.column.index + 1,
+        name: plan.column.name,
+        reason: plan.column.reason,
+      },
+      sheet: plan.sheet,
+      candidates: plan.candidates.map(({ index, ...candidate }) => ({ number: index + 1, ...candidate })),
+      duplicateRows: plan.duplicateRows,
+      hints: plan.hints,
     },
     () => [
       `Queued batch ${queued.batchId}: ${queued.items} item(s); ${queued.duplicates} duplicate(s) collapsed; ${queued.rejected.length} row(s) rejected.`,
+      `  Column: ${plan.column.reason}`,
       ...routes.map(
         (route) =>
           `  ${route.items} item(s) for account "${route.account}" (${PROVIDER_LABELS[route.provider]}): ${actionDescription(route.action, route.provider)}.`,
@@ -154,6 +205,8 @@ function printQueued(out: Output, queued: QueuedImport, accounts: readonly Accou
           `  Note: account "${route.accountName}" has no integration id, so its items cannot be removed from an integration; remove the account and add it again with --integration-id.`,
       ),
       ...queued.rejected.map((r) => `  row ${r.row}: ${r.error}`),
+      ...plan.duplicateRows.map((d) => `  row ${d.row}: ${d.reference} repeats row ${d.firstRow}; sent once.`),
+      ...plan.hints.map((hint) => `  Hint: ${hint}`),
       ...alreadyDoneLines(alreadyDone),
       `Send it with: bulk-cancel run --batch ${queued.batchId}`,
     ],
