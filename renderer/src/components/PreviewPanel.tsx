@@ -3,7 +3,9 @@
  * how many shipments it holds and of which providers, duplicates collapsed, rows rejected and why,
  * references an earlier batch already cancelled, and the first references.
  */
+import { useState } from 'react';
 import type { ImportPreview } from '../../../shared/contract';
+import { call, messageOf } from '../api';
 import { formatDateTime, plural, providerName, shortId } from '../format';
 
 interface Props {
@@ -11,10 +13,13 @@ interface Props {
   /** The workbook sheet read (the first when not chosen), and how to read another one. */
   sheet?: string | undefined;
   onSheet?: (sheet: string) => void;
+  /** Reads the list again from another column (0-based). */
+  onColumn?: (column: number) => void;
+  /** A new preview is being made: the choices wait for it. */
+  busy?: boolean;
 }
 
-export function PreviewPanel({ preview, sheet, onSheet }: Props) {
-  const column = preview.column.name ? `“${preview.column.name}”` : `column ${preview.column.index + 1}`;
+export function PreviewPanel({ preview, sheet, onSheet, onColumn, busy = false }: Props) {
   return (
     <div className="panel preview" data-testid="preview">
       <h2>{preview.fileName ?? 'Pasted list'}</h2>
@@ -28,9 +33,15 @@ export function PreviewPanel({ preview, sheet, onSheet }: Props) {
           tone={preview.rejectedTotal > 0 ? 'bad' : undefined}
         />
       </div>
+      <ColumnChoice preview={preview} onColumn={onColumn} busy={busy} />
+      {preview.hints.length > 0 && (
+        <ul className="hints" data-testid="preview-hints" role="note">
+          {preview.hints.map((hint) => (
+            <li key={hint}>{hint}</li>
+          ))}
+        </ul>
+      )}
       <dl className="facts">
-        <dt>Reference column</dt>
-        <dd>{column}</dd>
         <dt>Header row</dt>
         <dd>{preview.hasHeader ? 'Yes' : 'No'}</dd>
         {preview.groups.length > 0 ? (
@@ -72,6 +83,7 @@ export function PreviewPanel({ preview, sheet, onSheet }: Props) {
       )}
       {preview.alreadyDone.total > 0 && <AlreadyDone preview={preview} />}
       {preview.rejectedTotal > 0 && <RejectedRows preview={preview} />}
+      {preview.duplicates > 0 && <DuplicateRows preview={preview} />}
       {preview.sample.length > 0 && <Sample preview={preview} />}
     </div>
   );
@@ -92,6 +104,73 @@ function Count({ label, value, testId, tone }: CountProps) {
       </span>
       <span className="count-label">{label}</span>
     </div>
+  );
+}
+
+/** The column read and why, and the others to read instead, each with what it holds. */
+function ColumnChoice({ preview, onColumn, busy }: Pick<Props, 'preview' | 'onColumn'> & { busy: boolean }) {
+  const { column, candidates } = preview;
+  const label = (candidate: ImportPreview['candidates'][number]) =>
+    `${candidate.name ?? `Column ${candidate.index + 1}`}: ${candidate.valid.toLocaleString()} of ${candidate.values.toLocaleString()} values are references (${candidate.looksLike})`;
+  return (
+    <div className="column-choice">
+      <p data-testid="preview-column-reason" className={column.index < 0 ? 'error' : undefined}>
+        {column.reason}
+      </p>
+      {onColumn && candidates.length > 1 && (
+        <label className="field">
+          <span>Reference column</span>
+          <select
+            data-testid="preview-column"
+            value={column.index < 0 ? '' : String(column.index)}
+            disabled={busy}
+            onChange={(event) => onColumn(Number(event.target.value))}
+          >
+            {column.index < 0 && <option value="">Choose the column that holds the references</option>}
+            {[...candidates]
+              .sort((a, b) => a.index - b.index)
+              .map((candidate) => (
+                <option key={candidate.index} value={String(candidate.index)}>
+                  {label(candidate)}
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+function DuplicateRows({ preview }: { preview: ImportPreview }) {
+  return (
+    <details className="duplicates" data-testid="preview-duplicate-rows">
+      <summary>
+        Duplicate rows ({preview.duplicates.toLocaleString()}): each shipment is sent once
+        {preview.duplicates > preview.duplicateRows.length && (
+          <span className="muted"> (showing first {preview.duplicateRows.length})</span>
+        )}
+      </summary>
+      <div className="small-table-wrap">
+        <table className="small-table">
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              <th scope="col">Reference</th>
+              <th scope="col">Same as row</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.duplicateRows.map((row) => (
+              <tr key={row.row}>
+                <td className="num">{row.row}</td>
+                <td className="mono">{row.reference}</td>
+                <td className="num">{row.firstRow}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 
@@ -143,6 +222,15 @@ function AlreadyDone({ preview }: { preview: ImportPreview }) {
 
 function RejectedRows({ preview }: { preview: ImportPreview }) {
   const shown = preview.rejected.length;
+  const [saved, setSaved] = useState<{ text: string; failed: boolean } | null>(null);
+  async function save() {
+    try {
+      const { path, rows } = await call('import.saveRejected', { draftId: preview.draftId });
+      setSaved(path === null ? null : { text: `Saved ${plural(rows, 'rejected row')} to ${path}.`, failed: false });
+    } catch (failure) {
+      setSaved({ text: messageOf(failure), failed: true });
+    }
+  }
   return (
     <details className="rejected" open>
       <summary>
@@ -174,6 +262,16 @@ function RejectedRows({ preview }: { preview: ImportPreview }) {
           </tbody>
         </table>
       </div>
+      <p className="row-actions">
+        <button type="button" className="button" data-testid="preview-save-rejected" onClick={() => void save()}>
+          Save rejected rows as CSV…
+        </button>
+        {saved && (
+          <span role="status" className={saved.failed ? 'error' : 'muted'} data-testid="preview-saved-rejected">
+            {saved.text}
+          </span>
+        )}
+      </p>
     </details>
   );
 }

@@ -42,12 +42,20 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
    * Asks main for the preview of a new list, or of the kept draft again (another sheet or action,
    * current accounts); true when it came back. A draft main no longer keeps is dropped here too.
    */
-  async function check(from: ImportInput | { draft: ImportDraft; sheet?: string }, checkAction: Action): Promise<boolean> {
+  async function check(
+    from: ImportInput | { draft: ImportDraft; sheet?: string; column?: number },
+    checkAction: Action,
+  ): Promise<boolean> {
     setBusy('checking');
     try {
       const preview =
         'draft' in from
-          ? await call('import.preview', { draftId: from.draft.preview.draftId, sheet: from.sheet, action: checkAction })
+          ? await call('import.preview', {
+              draftId: from.draft.preview.draftId,
+              sheet: from.sheet,
+              column: from.column,
+              action: checkAction,
+            })
           : await call('import.preview', { source: from, action: checkAction });
       const earlier = 'draft' in from ? from.draft.choices : {};
       onDraftChange({ action: checkAction, preview, choices: defaultChoices(preview, earlier) });
@@ -150,6 +158,8 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
             preview={draft.preview}
             sheet={draft.preview.sheet ?? undefined}
             onSheet={(sheet) => void check({ draft, sheet }, draft.action)}
+            onColumn={(column) => void check({ draft, column }, draft.action)}
+            busy={busy !== null}
           />
           <ConfirmPanel
             preview={draft.preview}
