@@ -5,7 +5,18 @@
  * Longer than 300 lines on purpose: the whole contract is read in one place, as one table.
  */
 import { z } from 'zod';
-import { Action, ITEM_STATES, ItemState, PROVIDER_IDS, ProviderId, Reason, REASONS, ResultRecord, StateCounts } from './domain';
+import {
+  Action,
+  ITEM_STATES,
+  ItemState,
+  PROVIDER_IDS,
+  ProviderId,
+  Reason,
+  REASONS,
+  ResultRecord,
+  RetryScope,
+  StateCounts,
+} from './domain';
 
 /** Largest list Bulk Cancel imports at once, from a file, stdin or a paste: the app and the CLI share it. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -174,6 +185,17 @@ export const Route = z.object({
 });
 export type Route = z.infer<typeof Route>;
 
+/** How long a sending batch still takes: its slowest account lane's time, and each lane's. */
+export const TimeLeft = z.object({
+  seconds: z.number().min(0),
+  /** When the batch is done at this speed (ISO 8601). */
+  doneBy: z.string(),
+  lanes: z.array(
+    z.object({ accountName: z.string(), provider: ProviderId, waiting: z.number().int(), seconds: z.number().min(0) }),
+  ),
+});
+export type TimeLeft = z.infer<typeof TimeLeft>;
+
 export const BatchSummary = z.object({
   id: Id,
   sourceName: z.string().nullable(),
@@ -189,6 +211,10 @@ export const BatchSummary = z.object({
   attention: z.array(z.object({ accountName: z.string(), message: z.string() })),
   /** Why sending stopped, when it stopped on its own (e.g. the disk is full). */
   problem: z.string().nullable(),
+  /** Requests to providers under way right now (a list of 100 Electio items is one). */
+  requestsInFlight: z.number().int(),
+  /** While it sends: how long it still takes, per account lane; null while not sending or not known yet. */
+  timeLeft: TimeLeft.nullable(),
 });
 export type BatchSummary = z.infer<typeof BatchSummary>;
 
@@ -219,6 +245,8 @@ export const ResultFilter = z
     accounts: z.array(z.string().max(100)).max(1000).optional(),
     /** Free text, matched case-insensitively in the reference, message and account. */
     search: z.string().max(200).optional(),
+    /** Exactly these references (a list pasted into the search box). */
+    references: z.array(z.string().min(1).max(200)).max(10_000).optional(),
     /** Only these rows (the clerk's selection, when copying it). */
     ids: z.array(z.number().int().positive()).max(MAX_RESULT_IDS).optional(),
   })
@@ -376,8 +404,8 @@ export const channels = {
   'batch.resume': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
   /** What has not been sent is never sent: those items end `stopped`. */
   'batch.stop': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
-  /** Failed items get a new round of attempts in the same batch. */
-  'batch.retryFailed': { request: z.object({ batchId: Id }).strict(), response: BatchSummary },
+  /** Failed items get a new round of attempts in the same batch: all of them (the default), or those that may still work. */
+  'batch.retryFailed': { request: z.object({ batchId: Id, scope: RetryScope.optional() }).strict(), response: BatchSummary },
   'item.attempts': { request: z.object({ itemId: z.number().int().positive() }).strict(), response: z.array(AttemptView) },
   /** Counts per state and reason (for the summary and the chart) and the accounts (for the filter). */
   'results.overview': { request: z.object({ batchId: Id }).strict(), response: ResultsOverview },

@@ -81,7 +81,7 @@ export type Reason = z.infer<typeof Reason>;
 export const REASON_LABELS: Record<Reason, string> = {
   cancelled: 'Cancelled',
   already_cancelled: 'Already cancelled',
-  removed: 'Removed from integration',
+  removed: 'Removed from shop – label still active',
   deleted: 'Deleted',
   queued: 'Cancellation queued',
   not_found: 'Not found',
@@ -93,6 +93,24 @@ export const REASON_LABELS: Record<Reason, string> = {
   provider_error: 'Provider error',
   network: 'Network problem',
 };
+
+/**
+ * Reasons a failed item may still succeed when sent again: the connection, the provider or its pace
+ * was at fault, or its answer confirmed nothing (`provider_error`), or the key was refused and may be
+ * fixed. The others are final: sending again gets the same answer (too late, not found, invalid), and
+ * `gone` asks the clerk to check the shipment first.
+ */
+export const MAY_STILL_WORK: readonly Reason[] = ['network', 'provider_error', 'rate_limited', 'unauthorized'];
+
+/** Whether a failed item with this reason may succeed when sent again (no reason: nobody knows, so it may). */
+export function mayStillWork(reason: Reason | null): boolean {
+  return reason === null || MAY_STILL_WORK.includes(reason);
+}
+
+/** Which failed items "retry failed" sends again: all of them, or those that may still work. */
+export const RETRY_SCOPES = ['all', 'may-work'] as const;
+export const RetryScope = z.enum(RETRY_SCOPES);
+export type RetryScope = z.infer<typeof RetryScope>;
 
 export const ApiLink = z.object({ rel: z.string(), href: z.string() });
 export type ApiLink = z.infer<typeof ApiLink>;

@@ -68,6 +68,7 @@ function filtered(batchId: string, filter: ResultFilter, withAccount: boolean): 
   oneOf('i.provider', filter.providers);
   oneOf(`coalesce(a.name, '${REMOVED_ACCOUNT}')`, filter.accounts);
   oneOf('i.id', filter.ids);
+  oneOf('i.reference', filter.references);
   const search = filter.search?.trim();
   if (search) {
     where.push(`instr(lower(i.reference || ' ' || coalesce(i.message, '') || ' ' || coalesce(a.name, '')), lower(?)) > 0`);

@@ -6,8 +6,10 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BatchSummary } from '../../shared/contract';
+import type { Reason } from '../../shared/domain';
 import { call, messageOf, onEvent } from './api';
 import { ScreenBoundary } from './components/ScreenBoundary';
+import { focusHeading, useFocusRescue } from './focus';
 import { plural } from './format';
 import type { ImportDraft } from './screens/ImportScreen';
 import { AccountsScreen } from './screens/AccountsScreen';
@@ -45,11 +47,15 @@ export function App() {
   const [screen, setScreen] = useState<Screen>('import');
   const [batchId, setBatchId] = useState<string | null>(null);
   /** Bumped whenever a batch is opened from History, so Results starts afresh with its search. */
-  const [opening, setOpening] = useState<{ count: number; search?: string | undefined }>({ count: 0 });
+  const [opening, setOpening] = useState<{ count: number; search?: string | undefined; reason?: Reason | undefined }>({
+    count: 0,
+  });
   const [importDraft, setImportDraft] = useState<ImportDraft | null>(null);
   const [startProblem, setStartProblem] = useState<string | null>(null);
   const [finished, setFinished] = useState<BatchSummary | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const main = useRef<HTMLElement>(null);
+  useFocusRescue(main);
 
   useEffect(() => {
     let live = true;
@@ -77,6 +83,14 @@ export function App() {
     call('ui.state', { lastScreen: screen }).catch(() => undefined);
   }, [ready, screen]);
 
+  // Each step of the clerk's path lands on the new screen's heading (not on the first run of the app).
+  const landed = useRef<Screen | null>(null);
+  useEffect(() => {
+    if (!ready) return;
+    if (landed.current !== null && landed.current !== screen) focusHeading(main.current);
+    landed.current = screen;
+  }, [ready, screen]);
+
   // A batch that finishes while the clerk looks elsewhere gets a short notice with the way to its results.
   const where = useRef({ screen, batchId });
   where.current = { screen, batchId };
@@ -99,10 +113,10 @@ export function App() {
     setScreen('run');
   }
 
-  function openBatch(id: string, search?: string) {
+  function openBatch(id: string, search?: string, reason?: Reason) {
     if (id !== batchId) setStartProblem(null);
     setBatchId(id);
-    setOpening((current) => ({ count: current.count + 1, search }));
+    setOpening((current) => ({ count: current.count + 1, search, reason }));
     setFinished((notice) => (notice?.id === id ? null : notice));
     setScreen('results');
   }
@@ -130,7 +144,7 @@ export function App() {
           <NavButton to="accounts" current={screen} onGo={go} testId="nav-accounts" label="Accounts" />
         </nav>
       </header>
-      <main className="content" id="main" tabIndex={-1}>
+      <main className="content" id="main" tabIndex={-1} ref={main}>
         {finished && (
           <FinishedNotice summary={finished} onOpen={() => openBatch(finished.id)} onDismiss={() => setFinished(null)} />
         )}
@@ -161,7 +175,7 @@ export function App() {
                 key={batchId}
                 batchId={batchId}
                 startProblem={startProblem}
-                onSeeResults={() => setScreen('results')}
+                onSeeResults={(reason) => openBatch(batchId, undefined, reason)}
                 onOpenAccounts={() => setScreen('accounts')}
                 onStartProblemGone={() => setStartProblem(null)}
               />
@@ -171,6 +185,7 @@ export function App() {
                 key={`${batchId ?? 'none'}:${opening.count}`}
                 batchId={batchId}
                 initialSearch={opening.search}
+                initialReason={opening.reason}
                 onImport={() => setScreen('import')}
                 onHistory={() => setScreen('history')}
               />

@@ -60,9 +60,38 @@ export function toResultFilter(filters: ResultFilters): ResultFilter {
   if (filters.reason !== 'all') filter.reasons = [filters.reason];
   if (filters.provider !== 'all') filter.providers = [filters.provider];
   if (filters.account !== 'all') filter.accounts = [filters.account];
-  const search = filters.search.trim();
-  if (search) filter.search = search.slice(0, 200);
+  const references = pastedReferences(filters.search);
+  if (references.length > 1) filter.references = references.slice(0, MAX_REFERENCES);
+  else if (filters.search.trim()) filter.search = filters.search.trim().slice(0, MAX_SEARCH);
   return filter;
+}
+
+/** The longest text searched for, and the most references a pasted list may name (as the contract allows). */
+export const MAX_SEARCH = 200;
+const MAX_REFERENCES = 10_000;
+
+/** A pasted list in the search box (references one a line, or apart by spaces, commas or semicolons), each once. */
+export function pastedReferences(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
+}
+
+/** The reason (or "not sent yet", "stopped") of the chart the filters stand for, if they stand for one. */
+export function pickedReason(filters: ResultFilters): ReasonCount['key'] | null {
+  if (filters.reason !== 'all') return filters.reason;
+  if (filters.outcome === 'unfinished') return 'waiting';
+  if (filters.outcome === 'stopped') return 'stopped';
+  return null;
+}
+
+/** The filters for a reason picked in the chart (null: that reason again, so every reason). */
+export function pickReason(key: ReasonCount['key'] | null): (current: ResultFilters) => ResultFilters {
+  return (current) => {
+    const cleared = { ...current, reason: 'all' as const, outcome: 'all' as const };
+    if (key === null || key === 'none') return cleared;
+    if (key === 'waiting') return { ...cleared, outcome: 'unfinished' };
+    if (key === 'stopped') return { ...cleared, outcome: 'stopped' };
+    return { ...cleared, reason: key };
+  };
 }
 
 export function isFiltered(filters: ResultFilters): boolean {

@@ -7,7 +7,7 @@
  * burst; and, while a batch sends, a quiet moment, so its rate and what holds it up stay current).
  */
 import type { BatchSummary, EventName, EventPayload } from '../../../shared/contract';
-import { waitingCount } from '../../../shared/domain';
+import { waitingCount, type RetryScope } from '../../../shared/domain';
 import { runLogging } from '../activity';
 import type { CredentialStore } from '../credentials/store';
 import { databaseError, type Db } from '../db/open';
@@ -24,8 +24,9 @@ import {
   type RunReport,
   type RunStatus,
 } from '../queue/runner';
-import { batchesWaiting, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from '../queue/store';
+import { batchesWaiting, isPaused, releaseAbandonedClaims, requeueFailed, setPaused, stopQueued } from '../queue/store';
 import { batchSummary, sendingItems, type LiveState } from '../queue/summary';
+import { batchLanes, timeLeftEstimator, type TimeLeftEstimator } from './estimate';
 import { progressReporter, type ProgressReporter } from './progress';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -51,8 +52,8 @@ export interface BatchSupervisor {
   resume(batchId: string): BatchSummary;
   /** Items not sent yet end stopped and are never sent. */
   stop(batchId: string): Promise<BatchSummary>;
-  /** Failed items get a new round of attempts, and the batch sends again. */
-  retryFailed(batchId: string): Promise<BatchSummary>;
+  /** Failed items (all, or those that may still work) get a new round of attempts, and the batch sends again. */
+  retryFailed(batchId: string, scope?: RetryScope): Promise<BatchSummary>;
   /**
    * Sends the batch here until it stops sending, for a caller that waits for the end (the CLI):
    * resolves with the run's report once the end is logged and reported, or rejects with what
@@ -90,6 +91,9 @@ interface Run {
   done: Promise<void>;
   abort: AbortController;
   progress: ProgressReporter;
+  /** Requests to providers under way ("sending now"), and the batch's time left. */
+  requests: { inFlight: number };
+  estimator: TimeLeftEstimator;
 }
 
 /** The batches this process runs, and what it knows of each while (and after) it runs. */
@@ -141,10 +145,10 @@ export function createSupervisor(deps: SupervisorDeps): BatchSupervisor {
       setPaused(db, batchId, false);
       return reported(batchId);
     },
-    async retryFailed(batchId) {
+    async retryFailed(batchId, scope = 'all') {
       summary(batchId);
       await running.get(batchId)?.done;
-      requeueFailed(db, batchId);
+      requeueFailed(db, batchId, scope);
       setPaused(db, batchId, false);
       startRun(runs, batchId);
       return reported(batchId);
@@ -208,9 +212,16 @@ function createRuns(deps: SupervisorDeps): Runs {
 }
 
 /** What only this process knows of the batch, as the summary shows it. */
-function live({ running, offline, attention, problems }: Runs, batchId: string): LiveState {
+function live({ deps, running, offline, attention, problems }: Runs, batchId: string): LiveState {
+  const run = running.get(batchId);
+  const options = { ...DEFAULT_RUN_OPTIONS, ...deps.runOptions };
+  const sending = run !== undefined && !isPaused(deps.db, batchId);
   return {
-    running: running.has(batchId),
+    running: run !== undefined,
+    requestsInFlight: run?.requests.inFlight ?? 0,
+    timeLeft: sending
+      ? run.estimator.estimate(batchLanes(deps.db, batchId, options.chunkSize, options.pacing), deps.now())
+      : null,
     offline: (offline.get(batchId) ?? []).map(({ accountName, since, message }) => ({
       accountName,
       since: new Date(since).toISOString(),
@@ -233,7 +244,8 @@ function startRun(runs: Runs, batchId: string, watch: RunWatch = {}): Run {
   problems.delete(batchId);
   deps.log.info('batch started', { batch: batchId, ...runs.summary(batchId).counts });
   const progress = progressReporter(deps.now, () => runs.announce(batchId));
-  const report = runBatch(runnerDeps(runs, batchId, progress, watch.onStatus), batchId, {
+  const requests = { inFlight: 0 };
+  const report = runBatch(runnerDeps(runs, batchId, progress, watch.onStatus, requests), batchId, {
     ...DEFAULT_RUN_OPTIONS,
     ...deps.runOptions,
     signal: abort.signal,
@@ -244,20 +256,34 @@ function startRun(runs: Runs, batchId: string, watch: RunWatch = {}): Run {
       (error: unknown) => problems.set(batchId, `Sending stopped: ${plainError(deps.db, error)}`),
     )
     .then(() => ended(runs, batchId));
-  const run = { report, done, abort, progress };
+  const run = { report, done, abort, progress, requests, estimator: timeLeftEstimator() };
   running.set(batchId, run);
   return run;
 }
 
 /** The runner's view of this process: progress and status become events, and a wake-up reaches it. */
-function runnerDeps(runs: Runs, batchId: string, progress: ProgressReporter, onStatus: RunWatch['onStatus']): RunnerDeps {
+function runnerDeps(
+  runs: Runs,
+  batchId: string,
+  progress: ProgressReporter,
+  onStatus: RunWatch['onStatus'],
+  requests: { inFlight: number },
+): RunnerDeps {
   const { deps } = runs;
   const { now } = deps;
   const logging = runLogging(deps.log, batchId);
   return {
     db: deps.db,
     credentials: deps.credentials,
-    transport: deps.transport,
+    // Counted as they go and come back: "sending now" is requests under way, not items claimed.
+    transport: async (request, signal) => {
+      requests.inFlight += 1;
+      try {
+        return await deps.transport(request, signal);
+      } finally {
+        requests.inFlight -= 1;
+      }
+    },
     now,
     random: deps.random,
     owner: deps.owner,

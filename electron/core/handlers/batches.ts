@@ -10,6 +10,6 @@ export function batchHandlers({ supervisor }: HandlerContext): AreaHandlers<Batc
     'batch.pause': async ({ batchId }) => supervisor.pause(batchId),
     'batch.resume': async ({ batchId }) => supervisor.resume(batchId),
     'batch.stop': async ({ batchId }) => supervisor.stop(batchId),
-    'batch.retryFailed': async ({ batchId }) => supervisor.retryFailed(batchId),
+    'batch.retryFailed': async ({ batchId, scope }) => supervisor.retryFailed(batchId, scope),
   };
 }

@@ -5,7 +5,7 @@
  * out of the queue. Every write here is one transaction for many items.
  */
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
-import { emptyCounts, type StateCounts } from '../../../shared/domain';
+import { emptyCounts, MAY_STILL_WORK, type RetryScope, type StateCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
@@ -136,15 +136,20 @@ export function stopQueued(db: Db, batchId: string, now: number): number {
     .run(now, batchId).changes;
 }
 
-/** Failed items get a new round of attempts in the same batch; their earlier attempts stay recorded. */
-export function requeueFailed(db: Db, batchId: string): number {
+/**
+ * Failed items get a new round of attempts in the same batch; their earlier attempts stay recorded.
+ * `may-work` sends again only those whose reason may still succeed (see MAY_STILL_WORK).
+ */
+export function requeueFailed(db: Db, batchId: string, scope: RetryScope = 'all'): number {
+  const reasons = scope === 'all' ? '' : 'AND (reason IS NULL OR reason IN (SELECT value FROM json_each(?)))';
+  const params = scope === 'all' ? [batchId] : [batchId, JSON.stringify(MAY_STILL_WORK)];
   return db
     .prepare(
       `UPDATE items SET state = 'queued', round_start = attempts, next_attempt_at = 0, reason = NULL, message = NULL,
          http_status = NULL, completed_at = NULL
-       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'failed'`,
+       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'failed' ${reasons}`,
     )
-    .run(batchId).changes;
+    .run(...params).changes;
 }
 
 /** One attempt: the requests it made (each recorded) and what it meant for the item. */

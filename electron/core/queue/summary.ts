@@ -14,7 +14,7 @@ import { batchCounts } from './store';
 const WAITING = "state IN ('queued', 'in_flight')";
 
 /** What only the process sending a batch knows of it: whether it sends, who is offline or needs attention, why it stopped. */
-export type LiveState = Pick<BatchSummary, 'running' | 'offline' | 'attention' | 'problem'>;
+export type LiveState = Pick<BatchSummary, 'running' | 'offline' | 'attention' | 'problem' | 'requestsInFlight' | 'timeLeft'>;
 
 interface BatchRow {
   id: string;
@@ -52,6 +52,8 @@ export function batchSummary(db: Db, batchId: string, live: LiveState): BatchSum
     offline: live.offline,
     attention: live.attention,
     problem: live.problem,
+    requestsInFlight: live.requestsInFlight,
+    timeLeft: live.timeLeft,
   };
 }
 

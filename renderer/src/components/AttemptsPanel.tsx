@@ -105,6 +105,11 @@ export function AttemptsPanel({ row, onClose }: Props) {
         </button>
       </div>
 
+      {row.Message && (
+        <p className="attempts-message" data-testid="attempts-message">
+          {row.Message}
+        </p>
+      )}
       {load.state === 'loading' && <p className="muted">Loading attempts…</p>}
       {load.state === 'failed' && (
         <p className="error" role="alert">

@@ -1,18 +1,13 @@
 /**
- * A small chart of a batch's outcomes by reason: one horizontal bar per reason, longest first, with
- * the label and the number beside each bar. Inline SVG, no chart library. For screen readers it is
- * one image whose label reads every number; colours follow the outcome (done, queued, failed) and
- * the words carry the meaning too.
+ * A small chart of a batch's outcomes by reason: one bar split by reason, and beside it each reason
+ * with its number and share. Each reason filters the table (again shows all); one Tab stop, the arrows
+ * move between reasons. For screen readers the bar is one image whose label reads every number;
+ * colours follow the outcome (done, queued, failed) and the words carry the meaning too.
  */
 import { useMemo } from 'react';
 import type { ResultsOverview } from '../../../shared/contract';
 import { countReasons, type ReasonCount } from '../resultFilters';
-
-const LABEL_WIDTH = 170;
-const BAR_WIDTH = 220;
-const NUMBER_WIDTH = 90;
-const ROW = 24;
-const BAR = 14;
+import { useRoving } from '../roving';
 
 const TONE_WORDS: Record<ReasonCount['tone'], string> = {
   ok: 'done',
@@ -29,13 +24,18 @@ function percent(count: number, total: number): string {
   return `${Math.round(value)}%`;
 }
 
-export function OutcomeChart({ overview }: { overview: ResultsOverview }) {
+interface Props {
+  overview: ResultsOverview;
+  /** The reason (or "waiting", "stopped") the table is filtered by, if any. */
+  picked: ReasonCount['key'] | null;
+  onPick: (key: ReasonCount['key'] | null) => void;
+}
+
+export function OutcomeChart({ overview, picked, onPick }: Props) {
   const reasons = useMemo(() => countReasons(overview.outcomes), [overview.outcomes]);
+  const roving = useRoving(reasons.length);
   const { total } = overview;
   if (total === 0 || reasons.length === 0) return null;
-  const most = Math.max(...reasons.map((entry) => entry.count));
-  const height = reasons.length * ROW;
-  const width = LABEL_WIDTH + BAR_WIDTH + NUMBER_WIDTH;
   const summary = `Outcomes by reason, ${total.toLocaleString()} items: ${reasons
     .map((entry) => `${entry.label} ${entry.count.toLocaleString()} (${TONE_WORDS[entry.tone]})`)
     .join(', ')}.`;
@@ -43,39 +43,37 @@ export function OutcomeChart({ overview }: { overview: ResultsOverview }) {
   return (
     <figure className="outcome-chart">
       <figcaption className="chart-caption">Outcomes by reason</figcaption>
-      <svg
-        role="img"
-        aria-label={summary}
-        data-testid="outcome-chart"
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        className="chart-svg"
-      >
+      <div className="chart-bar" role="img" aria-label={summary} data-testid="outcome-chart">
+        {reasons.map((entry) => (
+          <span
+            key={entry.key}
+            className={`chart-segment tone-fill-${entry.tone}`}
+            style={{ width: `${(entry.count / total) * 100}%` }}
+          />
+        ))}
+      </div>
+      <div className="chart-legend" role="group" aria-label="Show only the reason" onKeyDown={roving.onKeyDown}>
         {reasons.map((entry, index) => {
-          const y = index * ROW;
-          const barLength = Math.max(2, Math.round((entry.count / most) * BAR_WIDTH));
+          const pressed = picked === entry.key;
           return (
-            <g key={entry.key} data-reason={entry.key} data-count={entry.count}>
-              <text x={LABEL_WIDTH - 10} y={y + ROW / 2} className="chart-label" textAnchor="end" dominantBaseline="central">
-                {entry.label}
-              </text>
-              <rect x={LABEL_WIDTH} y={y + (ROW - BAR) / 2} width={BAR_WIDTH} height={BAR} rx={3} className="chart-track" />
-              <rect
-                x={LABEL_WIDTH}
-                y={y + (ROW - BAR) / 2}
-                width={barLength}
-                height={BAR}
-                rx={3}
-                className={`chart-bar tone-fill-${entry.tone}`}
-              />
-              <text x={LABEL_WIDTH + BAR_WIDTH + 10} y={y + ROW / 2} className="chart-number" dominantBaseline="central">
-                {entry.count.toLocaleString()} · {percent(entry.count, total)}
-              </text>
-            </g>
+            <button
+              key={entry.key}
+              type="button"
+              className={pressed ? 'chart-reason pressed' : 'chart-reason'}
+              aria-pressed={pressed}
+              data-reason={entry.key}
+              data-count={entry.count}
+              disabled={entry.key === 'none'}
+              onClick={() => onPick(pressed ? null : entry.key)}
+              {...roving.item(index)}
+            >
+              <span className={`chart-swatch tone-fill-${entry.tone}`} aria-hidden="true" />
+              {entry.label} <span className="chart-number">{entry.count.toLocaleString()}</span>
+              <span className="muted"> · {percent(entry.count, total)}</span>
+            </button>
           );
         })}
-      </svg>
+      </div>
     </figure>
   );
 }

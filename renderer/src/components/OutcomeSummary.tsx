@@ -46,28 +46,29 @@ export function OutcomeBar({ counts, total }: Props) {
   );
 }
 
-export function OutcomeCounts({ counts }: { counts: StateCounts }) {
+/** The counts of a batch, and the requests under way right now ("sending now": a list of 100 Electio items is one). */
+export function OutcomeCounts({ counts, sendingNow }: { counts: StateCounts; sendingNow: number }) {
   return (
     <dl className="outcome-counts">
       <div className="outcome ok">
         <dt>✓ Succeeded</dt>
-        <dd data-testid="summary-succeeded">{counts.succeeded}</dd>
+        <dd data-testid="summary-succeeded">{counts.succeeded.toLocaleString()}</dd>
       </div>
       <div className="outcome pending">
         <dt>◷ Cancellation queued</dt>
-        <dd data-testid="summary-pending">{counts.pending}</dd>
+        <dd data-testid="summary-pending">{counts.pending.toLocaleString()}</dd>
       </div>
       <div className="outcome bad">
         <dt>✗ Failed</dt>
-        <dd data-testid="summary-failed">{counts.failed}</dd>
+        <dd data-testid="summary-failed">{counts.failed.toLocaleString()}</dd>
       </div>
       <div className="outcome">
         <dt>Waiting to send</dt>
-        <dd data-testid="summary-queued">{counts.queued}</dd>
+        <dd data-testid="summary-queued">{(counts.queued + counts.in_flight).toLocaleString()}</dd>
       </div>
       <div className="outcome">
-        <dt>Sending now</dt>
-        <dd data-testid="summary-in-flight">{counts.in_flight}</dd>
+        <dt>Requests under way</dt>
+        <dd data-testid="summary-in-flight">{sendingNow.toLocaleString()}</dd>
       </div>
       {counts.stopped > 0 && (
         <div className="outcome">

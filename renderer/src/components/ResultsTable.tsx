@@ -8,16 +8,30 @@
  * checkboxes: a click selects one row and opens its attempts, Ctrl+click adds or removes a row,
  * Shift+click selects a range; from the keyboard Space selects, Shift+arrows extend, Ctrl+A selects
  * every row shown, Ctrl+C copies, Escape clears, Enter opens the attempts. Arrow keys, Page Up/Down,
- * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table).
+ * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table;
+ * coming back lands on a row in view). ArrowUp from the first row reaches the column headers, where
+ * ArrowLeft and ArrowRight move, Enter sorts, and ArrowDown goes back to the rows.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { ResultRow, ResultSort } from '../../../shared/contract';
 import { actionDescription, REASON_LABELS, type ItemState } from '../../../shared/domain';
 import { formatDateTime, providerName } from '../format';
 import type { ResultPages } from '../resultPages';
 
-const ROW_HEIGHT = 32;
+const ROW_HEIGHT = 28;
+/** Rows drawn beyond the view on either side. */
+const OVERSCAN = 12;
 
 const COLUMNS: { key: ResultSort['key']; name: string; title?: string; numeric?: boolean }[] = [
   { key: 'reference', name: 'Reference' },
@@ -71,30 +85,40 @@ function nextSort(current: ResultSort | null, key: ResultSort['key']): ResultSor
 
 const rowHeight = () => ROW_HEIGHT;
 
-/**
- * The rows in view reuse their elements as the view moves (row n takes the place of row n ± k), so
- * scrolling changes text rather than removing and building elements, which costs the browser far more.
- * The row in the tab order keeps its own element, so focus stays on it.
- */
-function lineKey(index: number, tabbable: number, lines: number): string {
-  return index === tabbable ? 'tabbable' : String(index % lines);
+/** Whether a row is among those drawn for the view (the view and its overscan). */
+function isNear(index: number, range: { startIndex: number; endIndex: number } | null): boolean {
+  return range === null || (index >= range.startIndex - OVERSCAN && index <= range.endIndex + OVERSCAN);
 }
 
 export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, onCopy, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
+  /** Where the rows were scrolled to, as of the last scroll event (a focus scrolls before it is reported). */
+  const viewTop = useRef(0);
   const [active, setActive] = useState(0);
   const current = Math.min(active, Math.max(0, total - 1));
+  // The row in the tab order stays drawn even when scrolled out of view, so focus on it is never lost.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (total === 0 || indexes.includes(current)) return indexes;
+      return [...indexes, current].sort((a, b) => a - b);
+    },
+    [current, total],
+  );
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: rowHeight,
-    overscan: 12,
+    overscan: OVERSCAN,
     useFlushSync: false,
+    rangeExtractor,
   });
   const shown = virtualizer.getVirtualItems();
-  const first = shown[0]?.index ?? 0;
+  const inRange = shown.filter((item) => item.index !== current || isNear(item.index, virtualizer.range));
+  const first = inRange[0]?.index ?? 0;
   // With no rows yet, the first page: its answer says how many there are.
-  const last = shown[shown.length - 1]?.index ?? 0;
+  const last = inRange[inRange.length - 1]?.index ?? 0;
   const { want, rowAt, indexOf, idsBetween } = rows;
   // The pages under the rows in view (and the overscan), once per change of view or of question.
   useEffect(() => want(first, last), [want, first, last]);
@@ -219,12 +243,52 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
     };
     if (!(event.key in moves)) return;
     event.preventDefault();
+    if (event.key === 'ArrowUp' && index === 0 && !event.shiftKey) {
+      headerButtons()[0]?.focus();
+      return;
+    }
     const next = Math.max(0, Math.min(end, moves[event.key] ?? index));
     if (event.shiftKey && row) {
       const from = anchorIndex(index);
       selectRange(from, next, rowAt(from)?.id ?? row.id);
     }
     focusRow(next);
+  }
+
+  /** The sort buttons, in column order: one Tab stop with the rows, reached with ArrowUp from the first row. */
+  function headerButtons(): HTMLButtonElement[] {
+    return [...(head.current?.querySelectorAll<HTMLButtonElement>('.sort-button') ?? [])];
+  }
+
+  function headerKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const buttons = headerButtons();
+    const at = buttons.indexOf(event.target as HTMLButtonElement);
+    const moves: Record<string, number> = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: buttons.length - 1 };
+    if (event.key === 'ArrowDown' && total > 0) {
+      event.preventDefault();
+      focusRow(current);
+    } else if (event.key in moves) {
+      event.preventDefault();
+      buttons[Math.max(0, Math.min(buttons.length - 1, moves[event.key] ?? at))]?.focus();
+    }
+  }
+
+  /**
+   * Coming into the table from outside (Tab, Shift+Tab) lands on a row in view: after the wheel moved
+   * the view, the row last in the tab order may be far away.
+   */
+  function enterRows(event: FocusEvent<HTMLDivElement>) {
+    const element = scroller.current;
+    if (!element || element.contains(event.relatedTarget as Node | null)) return;
+    const index = Number((event.target as HTMLElement).dataset.rowIndex);
+    if (Number.isNaN(index)) return;
+    // Focus has already scrolled the row into view; the view the clerk left is the one before that.
+    const scrollTop = viewTop.current;
+    const top = Math.ceil(scrollTop / ROW_HEIGHT);
+    const bottom = Math.floor((scrollTop + element.clientHeight) / ROW_HEIGHT) - 1;
+    if (index >= top && index <= bottom) return;
+    element.scrollTop = scrollTop;
+    focusRow(Math.min(top, total - 1));
   }
 
   return (
@@ -238,7 +302,7 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
       aria-describedby="results-table-help"
       data-testid="results-table"
     >
-      <div className="results-head" role="rowgroup">
+      <div className="results-head" role="rowgroup" ref={head} onKeyDown={headerKeyDown}>
         <div className="results-grid" role="row" aria-rowindex={1}>
           {COLUMNS.map(({ key, name, title, numeric }) => {
             const sorted = sort?.key === key ? sort.direction : undefined;
@@ -252,6 +316,7 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
                 <button
                   type="button"
                   className="sort-button"
+                  tabIndex={-1}
                   data-testid={`results-sort-${key}`}
                   title={`Sort by ${title ?? name}${sorted === 'ascending' ? ' (descending next)' : sorted === 'descending' ? ' (import order next)' : ''}`}
                   onClick={() => onSort(nextSort(sort, key))}
@@ -266,7 +331,15 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
           })}
         </div>
       </div>
-      <div className="results-body" ref={scroller} role="rowgroup" tabIndex={-1} onKeyDown={keyDown}>
+      <div
+        className="results-body"
+        ref={scroller}
+        role="rowgroup"
+        tabIndex={-1}
+        onKeyDown={keyDown}
+        onFocus={enterRows}
+        onScroll={(event) => (viewTop.current = event.currentTarget.scrollTop)}
+      >
         {total === 0 ? (
           <div className="results-empty" role="row" aria-rowindex={2}>
             <div role="gridcell" className="muted empty" tabIndex={0}>
@@ -279,7 +352,7 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
               const row = rowAt(item.index);
               return (
                 <ResultLine
-                  key={lineKey(item.index, current, shown.length)}
+                  key={item.index}
                   row={row}
                   index={item.index}
                   top={item.start}
@@ -339,7 +412,7 @@ function ResultCells({ row }: { row: ResultRow | undefined }) {
   return (
     <>
       <div role="gridcell" className={row ? 'results-cell mono' : 'results-cell muted'} title={row?.Data}>
-        {row ? row.Data : 'Loading…'}
+        {row ? <MiddleCut text={row.Data} /> : 'Loading…'}
       </div>
       <div role="gridcell" className="results-cell" title={action}>
         {provider}
@@ -367,5 +440,19 @@ function ResultCells({ row }: { row: ResultRow | undefined }) {
         {row ? formatDateTime(row.CompletedAt) : ''}
       </div>
     </>
+  );
+}
+
+/** Characters a long reference keeps at its end when the cell is too narrow: where references of one account differ. */
+const KEPT_TAIL = 8;
+
+/** The text in one line that, when too long for its cell, loses its middle ("sp_0079…34549504"). */
+function MiddleCut({ text }: { text: string }) {
+  if (text.length <= KEPT_TAIL * 2) return <>{text}</>;
+  return (
+    <span className="middle-cut">
+      <span className="cut-head">{text.slice(0, -KEPT_TAIL)}</span>
+      <span className="cut-tail">{text.slice(-KEPT_TAIL)}</span>
+    </span>
   );
 }

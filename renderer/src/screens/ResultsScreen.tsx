@@ -15,14 +15,15 @@ import {
   type ResultSort,
   type ResultsOverview,
 } from '../../../shared/contract';
-import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason } from '../../../shared/domain';
+import { PROVIDER_IDS, REASON_LABELS, type ProviderId, type Reason, type RetryScope } from '../../../shared/domain';
 import { call, messageOf, onEvent } from '../api';
 import { copyText } from '../clipboard';
 import { AttemptsPanel } from '../components/AttemptsPanel';
 import { OutcomeChart } from '../components/OutcomeChart';
-import { OutcomeCounts } from '../components/OutcomeSummary';
+import { OutcomeTiles } from '../components/OutcomeTiles';
 import { NO_SELECTION, ResultsTable, type Selection } from '../components/ResultsTable';
 import { RetryAlert } from '../components/RetryAlert';
+import { failedItems, RetryFailed } from '../components/RetryFailed';
 import { countOf, formatDateTime, plural, providerName } from '../format';
 import { isFinished } from '../hooks';
 import {
@@ -30,6 +31,9 @@ import {
   isFiltered,
   NO_FILTERS,
   OUTCOME_FILTERS,
+  pastedReferences,
+  pickedReason,
+  pickReason,
   presentReasons,
   rowsToTsv,
   toResultFilter,
@@ -42,11 +46,13 @@ interface Props {
   batchId: string | null;
   /** Text to search for when the screen opens (a reference found in History). */
   initialSearch?: string | undefined;
+  /** Failed items of this reason only, when the screen opens (a reason picked on the Run screen). */
+  initialReason?: Reason | undefined;
   onImport: () => void;
   onHistory: () => void;
 }
 
-export function ResultsScreen({ batchId, initialSearch, onImport, onHistory }: Props) {
+export function ResultsScreen({ batchId, initialSearch, initialReason, onImport, onHistory }: Props) {
   if (!batchId) {
     return (
       <section className="screen" aria-labelledby="results-title">
@@ -65,25 +71,28 @@ export function ResultsScreen({ batchId, initialSearch, onImport, onHistory }: P
       </section>
     );
   }
-  return <BatchResults batchId={batchId} initialSearch={initialSearch ?? ''} />;
+  const initial: ResultFilters = initialReason
+    ? { ...NO_FILTERS, search: initialSearch ?? '', outcome: 'failed', reason: initialReason }
+    : { ...NO_FILTERS, search: initialSearch ?? '' };
+  return <BatchResults batchId={batchId} initial={initial} />;
 }
 
 type ExportStatus = { tone: 'ok' | 'muted' | 'error'; text: string };
 type CopyStatus = { tone: 'ok' | 'error'; text: string; fallback?: string };
 
-function BatchResults({ batchId, initialSearch }: { batchId: string; initialSearch: string }) {
+function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFilters }) {
   const [overview, setOverview] = useState<ResultsOverview | null>(null);
   const [batch, setBatch] = useState<BatchSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [loads, setLoads] = useState(0);
-  const [filters, setFilters] = useState<ResultFilters>({ ...NO_FILTERS, search: initialSearch });
+  const [filters, setFilters] = useState<ResultFilters>(initial);
   const deferredSearch = useDeferredValue(filters.search);
   const [sort, setSort] = useState<ResultSort | null>(null);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   /** Whether the batch is being sent right now: retrying failed items waits until it is not. */
   const [running, setRunning] = useState(false);
-  const [retrying, setRetrying] = useState(false);
+  const [retrying, setRetrying] = useState<RetryScope | null>(null);
   const [retried, setRetried] = useState<number | null>(null);
   const [opened, setOpened] = useState<ResultRow | null>(null);
   const [exporting, setExporting] = useState<'csv' | 'json' | null>(null);
@@ -117,6 +126,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   }, [batchId, loads]);
 
   const counts = useMemo(() => countStates(overview?.outcomes ?? []), [overview]);
+  const failures = useMemo(() => failedItems(overview?.outcomes ?? []), [overview]);
   const unfinished = counts.queued + counts.in_flight;
 
   // While the results shown are not final (or the batch is being sent, e.g. just after Retry failed), watch
@@ -164,18 +174,18 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
     changeFilters((current) => ({ ...current, [key]: value }));
   }
 
-  async function retryFailed() {
-    setRetrying(true);
+  async function retryFailed(scope: RetryScope) {
+    setRetrying(scope);
     setError(null);
     try {
-      const summary = await call('batch.retryFailed', { batchId });
-      setRetried(counts.failed);
+      const summary = await call('batch.retryFailed', { batchId, scope });
+      setRetried(scope === 'all' ? failures.failed : failures.mayWork);
       setRunning(summary.running);
       setLoads((n) => n + 1);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
-      setRetrying(false);
+      setRetrying(null);
     }
   }
 
@@ -251,7 +261,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
   return (
     <section className="screen results-screen" aria-labelledby="results-title">
       <div className="screen-head">
-        <div>
+        <div className="title-line">
           <h1 id="results-title">Results</h1>
           {batch && (
             <p className="lead" data-testid="results-batch">
@@ -260,17 +270,7 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
           )}
         </div>
         <div className="actions">
-          {counts.failed > 0 && !running && (
-            <button
-              type="button"
-              className="button primary"
-              data-testid="retry-failed"
-              onClick={() => void retryFailed()}
-              disabled={retrying || loading}
-            >
-              {retrying ? 'Retrying…' : `Retry ${plural(counts.failed, 'failed item')}`}
-            </button>
-          )}
+          {!running && <RetryFailed {...failures} busy={retrying} held={loading} onRetry={(scope) => void retryFailed(scope)} />}
           <button type="button" className="button" onClick={() => setLoads((n) => n + 1)} disabled={loading}>
             {loading ? 'Refreshing…' : 'Refresh'}
           </button>
@@ -285,23 +285,21 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
       {(overview !== null || pages.total !== null) && (
         <>
           {overview && (
-            <div className="panel summary-strip" data-testid="results-summary">
-              <div className="summary-counts">
-                <h2 className="visually-hidden">Summary</h2>
-                <OutcomeCounts counts={counts} />
-                {retried !== null && unfinished > 0 && (
-                  <p className="status small" role="status" data-testid="retry-started">
-                    Sending {plural(retried, 'failed item')} again; the Run screen shows their progress.
-                  </p>
-                )}
-                {unfinished > 0 && (
-                  <p className="muted small">
-                    {plural(unfinished, 'item')} {unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest
-                    state.
-                  </p>
-                )}
-              </div>
-              <OutcomeChart overview={overview} />
+            <div className="results-overview" data-testid="results-summary">
+              <h2 className="visually-hidden">Summary</h2>
+              <OutcomeTiles counts={counts} value={filters.outcome} onChange={(value) => setFilter('outcome', value)} />
+              <OutcomeChart overview={overview} picked={pickedReason(filters)} onPick={(key) => changeFilters(pickReason(key))} />
+              {unfinished > 0 && (
+                <p
+                  className="muted small results-note"
+                  role="status"
+                  data-testid={retried !== null ? 'retry-started' : undefined}
+                >
+                  {retried !== null
+                    ? `Sending ${plural(retried, 'failed item')} again; the Run screen shows their progress.`
+                    : `${plural(unfinished, 'item')} ${unfinished === 1 ? 'has' : 'have'} no result yet; Refresh shows the latest state.`}
+                </p>
+              )}
             </div>
           )}
 
@@ -313,8 +311,14 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
                 data-testid="results-search"
                 value={filters.search}
                 onChange={(e) => setFilter('search', e.target.value)}
-                placeholder="Reference, account or message"
-                maxLength={200}
+                onPaste={(e) => {
+                  // A pasted column of references keeps its breaks as spaces (an input would run them together).
+                  const text = e.clipboardData.getData('text');
+                  if (!/[\r\n]/.test(text)) return;
+                  e.preventDefault();
+                  setFilter('search', pastedReferences(text).join(' '));
+                }}
+                placeholder="References (paste a list), account or message"
                 spellCheck={false}
               />
             </label>
@@ -346,7 +350,6 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
               options={[['all', 'All accounts'], ...accounts.map((name) => [name, name] as const)]}
               onChange={(value) => setFilter('account', value)}
             />
-
             {filtered && (
               <button
                 type="button"
@@ -359,11 +362,42 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
             )}
           </div>
 
-          <div className="table-bar">
+          <p className="visually-hidden" id="results-table-help">
+            Press Enter on a row, or click it, to see every attempt made for it. Space or Ctrl+click selects rows, Shift extends,
+            Ctrl+A selects every row shown, Ctrl+C copies them. Arrow up from the first row reaches the column headers, which
+            sort.
+          </p>
+          {pages.error && (
+            <RetryAlert onRetry={() => setLoads((n) => n + 1)}>Some results could not be read. {pages.error}</RetryAlert>
+          )}
+          <ResultsTable
+            rows={pages}
+            total={shownTotal}
+            sort={sort}
+            onSort={setSort}
+            selection={selection}
+            onSelect={selecting}
+            onCopy={(focused) => void copySelected(focused)}
+            onOpen={setOpened}
+          />
+          <div className="table-bar" role="group" aria-label="Rows shown">
             <span className="muted small" role="status" data-testid="results-count">
               {shownTotal === total ? countOf(total, 'item') : `${shownTotal.toLocaleString()} of ${countOf(total, 'item')}`}
               {selected > 0 && ` · ${selected.toLocaleString()} selected`}
             </span>
+            <p className="small export-line" role="status">
+              {exportStatus ? (
+                <span className={`tone-line-${exportStatus.tone}`} data-testid="export-status">
+                  {exportStatus.text}
+                </span>
+              ) : (
+                <span className="muted">
+                  {exporting
+                    ? `Choose where to save the ${exporting.toUpperCase()} file…`
+                    : `Export saves ${scope}, in import order.`}
+                </span>
+              )}
+            </p>
             <div className="actions">
               <button
                 type="button"
@@ -397,19 +431,6 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
               </button>
             </div>
           </div>
-          <p className="small export-line" role="status">
-            {exportStatus ? (
-              <span className={`tone-line-${exportStatus.tone}`} data-testid="export-status">
-                {exportStatus.text}
-              </span>
-            ) : (
-              <span className="muted">
-                {exporting
-                  ? `Choose where to save the ${exporting.toUpperCase()} file…`
-                  : `Export saves ${scope}, in import order.`}
-              </span>
-            )}
-          </p>
           {copyStatus && (
             <div className={copyStatus.tone === 'ok' ? 'success small' : 'notice small'} role="status" data-testid="copy-status">
               <p>{copyStatus.text}</p>
@@ -426,23 +447,6 @@ function BatchResults({ batchId, initialSearch }: { batchId: string; initialSear
               )}
             </div>
           )}
-          <p className="muted small" id="results-table-help">
-            Click a row (or press Enter on it) to see every attempt made for it. Ctrl+click or Shift+click selects rows, Ctrl+A
-            selects every row shown, Ctrl+C copies them. Column headers sort.
-          </p>
-          {pages.error && (
-            <RetryAlert onRetry={() => setLoads((n) => n + 1)}>Some results could not be read. {pages.error}</RetryAlert>
-          )}
-          <ResultsTable
-            rows={pages}
-            total={shownTotal}
-            sort={sort}
-            onSort={setSort}
-            selection={selection}
-            onSelect={selecting}
-            onCopy={(focused) => void copySelected(focused)}
-            onOpen={setOpened}
-          />
         </>
       )}
       {opened && <AttemptsPanel key={opened.id} row={opened} onClose={() => setOpened(null)} />}

@@ -3,34 +3,44 @@
  * recent rate and time left — with what holds it up (offline, a key to fix, a problem that stopped
  * sending), the clerk's controls (pause, resume, stop, retry failed) and the way on to the results.
  */
-import { useState } from 'react';
-import type { BatchSummary } from '../../../shared/contract';
+import { useEffect, useState } from 'react';
+import type { BatchSummary, ResultsOverview } from '../../../shared/contract';
+import { mayStillWork, REASON_LABELS, type Reason, type RetryScope } from '../../../shared/domain';
 import { call, messageOf } from '../api';
 import { doneCount, OutcomeBar, OutcomeCounts } from '../components/OutcomeSummary';
-import { formatDateTime, formatDuration, formatRate, formatSince, plural } from '../format';
+import { failedItems, RetryFailed } from '../components/RetryFailed';
+import { countOf, formatClock, formatDateTime, formatDuration, formatRate, formatSince, plural } from '../format';
 import { isFinished, isSending, useBatchSummary } from '../hooks';
 
 interface Props {
   batchId: string;
   /** Why starting the batch failed right after it was created, if it did. */
   startProblem: string | null;
-  onSeeResults: () => void;
+  /** Opens the batch's results; with a reason, only the items that failed with it. */
+  onSeeResults: (reason?: Reason) => void;
   onOpenAccounts: () => void;
   /** A control worked, so the start problem is past: not shown again when the clerk comes back. */
   onStartProblemGone: () => void;
 }
 
-type Control = 'pause' | 'resume' | 'stop' | 'retry';
+type Control = 'pause' | 'resume' | 'stop' | RetryScope;
 
 const CONTROL_CHANNELS = {
   pause: 'batch.pause',
   resume: 'batch.resume',
   stop: 'batch.stop',
-  retry: 'batch.retryFailed',
 } as const;
+
+/** The clerk's control, sent to main: the batch's summary after it. */
+function send(which: Control, batchId: string): Promise<BatchSummary> {
+  if (which === 'all' || which === 'may-work') return call('batch.retryFailed', { batchId, scope: which });
+  return call(CONTROL_CHANNELS[which], { batchId });
+}
 
 export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts, onStartProblemGone }: Props) {
   const { summary, rate, error, replace, refresh } = useBatchSummary(batchId);
+  const overview = useFinishedOverview(batchId, summary);
+  const failures = overview ? failedItems(overview.outcomes) : null;
   const [controlError, setControlError] = useState<string | null>(startProblem);
   const [busy, setBusy] = useState<Control | null>(null);
   const [askStop, setAskStop] = useState(false);
@@ -39,7 +49,7 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
     setBusy(which);
     setControlError(null);
     try {
-      replace(await call(CONTROL_CHANNELS[which], { batchId }));
+      replace(await send(which, batchId));
       onStartProblemGone();
       if (which === 'stop') setAskStop(false);
     } catch (failure) {
@@ -101,7 +111,7 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
           <RunState summary={summary} rate={rate} />
         </div>
         <OutcomeBar counts={counts} total={summary.total} />
-        <OutcomeCounts counts={counts} />
+        <OutcomeCounts counts={counts} sendingNow={summary.requestsInFlight} />
 
         {error && (
           <p className="error" role="alert">
@@ -148,41 +158,33 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
         )}
 
         <div className="actions">
-          {canPause && (
+          {(canPause || canResume) && (
+            // One toggle, never disabled while busy (a disabled button drops keyboard focus): it keeps focus as it flips.
             <button
               type="button"
-              className="button"
-              data-testid="batch-pause"
-              onClick={() => void control('pause')}
-              disabled={busy !== null}
+              className={canPause ? 'button' : 'button primary'}
+              data-testid="batch-pause-toggle"
+              onClick={() => busy === null && void control(canPause ? 'pause' : 'resume')}
+              aria-disabled={busy !== null}
             >
-              {busy === 'pause' ? 'Pausing…' : 'Pause'}
+              {toggleLabel(busy, canPause, neverStarted)}
             </button>
           )}
-          {canResume && (
-            <button
-              type="button"
-              className="button primary"
-              data-testid="batch-resume"
-              onClick={() => void control('resume')}
-              disabled={busy !== null}
-            >
-              {busy === 'resume' ? 'Resuming…' : neverStarted ? 'Start sending' : 'Resume'}
-            </button>
-          )}
-          {canRetry && (
-            <button
-              type="button"
-              className={canResume ? 'button' : 'button primary'}
-              data-testid="retry-failed"
-              onClick={() => void control('retry')}
-              disabled={busy !== null}
-            >
-              {busy === 'retry' ? 'Retrying…' : `Retry ${plural(counts.failed, 'failed item')}`}
-            </button>
+          {canRetry && failures && (
+            <RetryFailed
+              {...failures}
+              busy={busy === 'all' || busy === 'may-work' ? busy : null}
+              held={busy !== null}
+              onRetry={(scope) => void control(scope)}
+            />
           )}
           {finished && (
-            <button type="button" className="button primary" data-testid="see-results" onClick={onSeeResults}>
+            <button
+              type="button"
+              className={failures && failures.mayWork > 0 ? 'button' : 'button primary'}
+              data-testid="see-results"
+              onClick={() => onSeeResults()}
+            >
               See results
             </button>
           )}
@@ -199,9 +201,17 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
           )}
         </div>
         {sending && <p className="muted small">Pause holds the rest; shipments already being sent still finish.</p>}
+        {finished && overview && <FailureReasons overview={overview} onOpen={onSeeResults} />}
       </div>
     </section>
   );
+}
+
+function toggleLabel(busy: Control | null, canPause: boolean, neverStarted: boolean): string {
+  if (busy === 'pause') return 'Pausing…';
+  if (busy === 'resume') return 'Resuming…';
+  if (canPause) return 'Pause';
+  return neverStarted ? 'Start sending' : 'Resume';
 }
 
 /** What the batch is doing, top right of the progress: its pace and time left, or why it waits. */
@@ -244,18 +254,31 @@ function RunState({ summary, rate }: { summary: BatchSummary; rate: number | nul
   if (stalled) {
     speed = 'Not sending';
     eta = 'waiting for the connection';
-  } else if (rate === null) {
-    speed = 'Measuring speed…';
-    eta = 'working out time left…';
   } else {
-    speed = formatRate(rate);
-    eta = rate > 0 ? `${formatDuration((left / rate) * 60)} left` : 'waiting to send';
+    speed = rate === null ? 'Measuring speed…' : formatRate(rate);
+    eta = summary.timeLeft
+      ? `${formatDuration(summary.timeLeft.seconds)} left · done by ${formatClock(summary.timeLeft.doneBy)}`
+      : 'working out time left…';
   }
+  const slowest = summary.timeLeft?.lanes.find((lane) => lane.seconds === summary.timeLeft?.seconds);
+  const lanes = summary.timeLeft && summary.timeLeft.lanes.length > 1 ? summary.timeLeft.lanes : [];
   return (
     <span className="run-state muted">
       <span data-testid="progress-rate">{speed}</span>
       <span aria-hidden="true">·</span>
-      <span data-testid="progress-eta">{eta}</span>
+      <span
+        data-testid="progress-eta"
+        title={lanes
+          .map((lane) => `${lane.accountName}: ${lane.waiting.toLocaleString()} left, ${formatDuration(lane.seconds)}`)
+          .join('\n')}
+      >
+        {eta}
+      </span>
+      {slowest && lanes.length > 0 && (
+        <span className="small" data-testid="progress-slowest">
+          (slowest: {slowest.accountName}, {countOf(slowest.waiting, 'item')} at its pace)
+        </span>
+      )}
     </span>
   );
 }
@@ -275,7 +298,8 @@ function OfflineBanner({ summary }: { summary: BatchSummary }) {
       </span>
       <div className="banner-text">
         <p>
-          <strong>Offline:</strong> {who} {summary.counts.queued} queued — Bulk Cancel keeps trying by itself; nothing is lost.
+          <strong>Offline:</strong> {who} {countOf(summary.counts.queued, 'shipment')} waiting to send — Bulk Cancel keeps trying
+          by itself; nothing is lost.
         </p>
         <p className="small muted">
           No connection since {formatDateTime(earliest)} ({formatSince(earliest)}). Waiting spends none of the items’ attempts.
@@ -334,4 +358,63 @@ function ProblemBanner({ problem }: { problem: string }) {
 function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The batch's counts by reason once it has finished (read again whenever it finishes anew), else null. */
+function useFinishedOverview(batchId: string, summary: BatchSummary | null): ResultsOverview | null {
+  const [overview, setOverview] = useState<ResultsOverview | null>(null);
+  // The counts at the finish: a retry that finishes again changes them, and the reasons are read anew.
+  const finishedAt = summary && isFinished(summary) ? JSON.stringify(summary.counts) : null;
+  useEffect(() => {
+    if (finishedAt === null) {
+      setOverview(null);
+      return;
+    }
+    let live = true;
+    call('results.overview', { batchId })
+      .then((found) => live && setOverview(found))
+      .catch(() => undefined); // the counts above still show; Results says more
+    return () => {
+      live = false;
+    };
+  }, [batchId, finishedAt]);
+  return overview;
+}
+
+/** Why items failed, each reason with its count and a link to the results showing just those items. */
+function FailureReasons({ overview, onOpen }: { overview: ResultsOverview; onOpen: (reason?: Reason) => void }) {
+  const byReason = new Map<Reason | null, number>();
+  for (const { state, reason, count } of overview.outcomes) {
+    if (state === 'failed') byReason.set(reason, (byReason.get(reason) ?? 0) + count);
+  }
+  if (byReason.size === 0) return null;
+  const total = [...byReason.values()].reduce((sum, n) => sum + n, 0);
+  return (
+    <div className="failure-reasons" data-testid="failure-reasons">
+      <h2>Why {plural(total, 'item')} failed</h2>
+      <ul>
+        {[...byReason]
+          .sort((a, b) => b[1] - a[1])
+          .map(([reason, count]) => (
+            <li key={reason ?? 'none'}>
+              {reason ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  data-testid="failure-reason"
+                  data-reason={reason}
+                  onClick={() => onOpen(reason)}
+                >
+                  {REASON_LABELS[reason]}
+                </button>
+              ) : (
+                'No reason given'
+              )}{' '}
+              <span className="count-number">{count.toLocaleString()}</span>
+              {reason && !mayStillWork(reason) && <span className="muted"> · final: sending again will not help</span>}
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * The network goes away mid-run: the Run screen says so with the number still queued, and the batch
+ * The network goes away mid-run: the Run screen says so with the number still waiting, and the batch
  * finishes by itself once the provider is reachable again.
  */
 import { mkdirSync } from 'node:fs';
@@ -33,7 +33,7 @@ test('offline banner while the provider cannot be reached; the run completes whe
   const banner = page.getByTestId('offline-banner');
   await expect(banner).toBeVisible({ timeout: 15_000 });
   await expect(banner).toContainText('Sorted');
-  await expect(banner).toContainText(/\d+ queued/);
+  await expect(banner).toContainText(/[\d,]+ shipments? waiting to send/);
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-offline.png'), fullPage: true });
 
   await app.sim.goOnline();

@@ -84,7 +84,7 @@ test('an account of each provider, a mixed CSV, results with provider and reason
   await expect(row(electio[0] ?? '')).toContainText('Cancelled');
   await expect(row(sorted[0] ?? '')).toContainText('Sorted North');
   await expect(row(sorted[2] ?? '')).toContainText('Too late');
-  await expect(row(sendcloud[0] ?? '')).toContainText('Removed from integration');
+  await expect(row(sendcloud[0] ?? '')).toContainText('Removed from shop – label still active');
   await expect(row(sendcloud[1] ?? '')).toContainText('Not found');
   await expect(page.getByTestId('summary-succeeded')).toHaveText('5');
   await expect(page.getByTestId('summary-failed')).toHaveText('2');
