@@ -42,6 +42,16 @@ async function lastScreen(): Promise<string | null> {
   }
 }
 
+/** The newest batch that is still sending, paused or waiting, if any (a failure means none is shown). */
+async function liveBatch(): Promise<string | null> {
+  try {
+    const { batches } = await call('history.list', { limit: 50 });
+    return batches.find((batch) => batch.state !== 'finished')?.id ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
   const [start, setStart] = useState<Start>({ state: 'loading' });
   const [screen, setScreen] = useState<Screen>('import');
@@ -60,9 +70,11 @@ export function App() {
   useEffect(() => {
     let live = true;
     setStart({ state: 'loading' });
-    Promise.all([call('accounts.list', {}), lastScreen()])
-      .then(([accounts, last]) => {
+    Promise.all([call('accounts.list', {}), lastScreen(), liveBatch()])
+      .then(([accounts, last, sending]) => {
         if (!live) return;
+        // A batch still sending, paused or waiting from before a restart stays within reach (Run, Results).
+        if (sending) setBatchId((open) => open ?? sending);
         if (last && RESTORABLE.includes(last)) setScreen(last as Screen);
         else setScreen(accounts.length > 0 ? 'import' : 'accounts');
         setStart({ state: 'ready' });
@@ -119,6 +131,12 @@ export function App() {
     setOpening((current) => ({ count: current.count + 1, search, reason }));
     setFinished((notice) => (notice?.id === id ? null : notice));
     setScreen('results');
+  }
+
+  function openProgress(id: string) {
+    if (id !== batchId) setStartProblem(null);
+    setBatchId(id);
+    setScreen('run');
   }
 
   function batchDeleted(id: string) {
@@ -191,7 +209,12 @@ export function App() {
               />
             )}
             {screen === 'history' && (
-              <HistoryScreen onOpenBatch={openBatch} onImport={() => setScreen('import')} onDeleted={batchDeleted} />
+              <HistoryScreen
+                onOpenBatch={openBatch}
+                onOpenProgress={openProgress}
+                onImport={() => setScreen('import')}
+                onDeleted={batchDeleted}
+              />
             )}
             {screen === 'accounts' && <AccountsScreen onImport={() => setScreen('import')} />}
           </ScreenBoundary>

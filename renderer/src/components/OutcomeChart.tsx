@@ -42,7 +42,7 @@ export function OutcomeChart({ overview, picked, onPick }: Props) {
 
   return (
     <figure className="outcome-chart">
-      <figcaption className="chart-caption">Outcomes by reason</figcaption>
+      <figcaption className="visually-hidden">Outcomes by reason</figcaption>
       <div className="chart-bar" role="img" aria-label={summary} data-testid="outcome-chart">
         {reasons.map((entry) => (
           <span

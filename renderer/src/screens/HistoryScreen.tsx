@@ -2,7 +2,8 @@
  * History: every batch, newest first, with its source file, when and by whom (OS user @ machine) it
  * was created, its accounts, action, counts and state; a batch opens in Results. A reference search
  * answers "was shipment X cancelled, when, in which batch, by which account?" across all batches.
- * A finished batch's history can be deleted, after an inline confirmation; main refuses while items wait.
+ * A batch still sending, paused or waiting opens on the Run screen ("Open progress"); only a finished batch's
+ * history can be deleted, after an inline confirmation (main refuses too while items wait).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { HistoryBatch, ReferenceHit } from '../../../shared/contract';
@@ -21,6 +22,8 @@ const HIT_LIMIT = 200;
 interface Props {
   /** Opens a batch in Results; with a reference, Results searches for it. */
   onOpenBatch: (batchId: string, search?: string) => void;
+  /** Opens a batch that is still sending, paused or waiting on the Run screen. */
+  onOpenProgress: (batchId: string) => void;
   onImport: () => void;
   /** A batch's history was deleted (the app forgets it if it had it open). */
   onDeleted: (batchId: string) => void;
@@ -29,7 +32,7 @@ interface Props {
 type List =
   { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; batches: HistoryBatch[]; total: number };
 
-export function HistoryScreen({ onOpenBatch, onImport, onDeleted }: Props) {
+export function HistoryScreen({ onOpenBatch, onOpenProgress, onImport, onDeleted }: Props) {
   const [list, setList] = useState<List>({ state: 'loading' });
   const [loads, setLoads] = useState(0);
   const [more, setMore] = useState<'idle' | 'loading' | string>('idle');
@@ -131,7 +134,7 @@ export function HistoryScreen({ onOpenBatch, onImport, onDeleted }: Props) {
                     <th scope="col">Counts</th>
                     <th scope="col">State</th>
                     <th scope="col">
-                      <span className="visually-hidden">Delete</span>
+                      <span className="visually-hidden">Actions</span>
                     </th>
                   </tr>
                 </thead>
@@ -141,6 +144,7 @@ export function HistoryScreen({ onOpenBatch, onImport, onDeleted }: Props) {
                       key={batch.id}
                       batch={batch}
                       onOpen={() => onOpenBatch(batch.id)}
+                      onOpenProgress={() => onOpenProgress(batch.id)}
                       onDeleted={() => deleted(batch)}
                     />
                   ))}
@@ -199,17 +203,17 @@ const STATE_LABELS: Record<HistoryBatch['state'], string> = {
 interface BatchRowProps {
   batch: HistoryBatch;
   onOpen: () => void;
+  onOpenProgress: () => void;
   onDeleted: () => void;
 }
 
 type Deleting = 'idle' | 'asking' | 'deleting' | { refused: string };
 
-function BatchRow({ batch, onOpen, onDeleted }: BatchRowProps) {
+function BatchRow({ batch, onOpen, onOpenProgress, onDeleted }: BatchRowProps) {
   const [deleting, setDeleting] = useState<Deleting>('idle');
   const keep = useRef<HTMLButtonElement>(null);
   const askButton = useRef<HTMLButtonElement>(null);
   const name = batchName(batch);
-  const waiting = batch.counts.queued + batch.counts.in_flight;
   const by = [batch.createdBy, batch.machine].filter(Boolean).join(' @ ') || 'unknown';
   const confirmId = `history-delete-${batch.id}`;
 
@@ -218,10 +222,6 @@ function BatchRow({ batch, onOpen, onDeleted }: BatchRowProps) {
   }, [deleting]);
 
   function ask() {
-    if (batch.state !== 'finished') {
-      setDeleting({ refused: refusal(waiting, batch.state) });
-      return;
-    }
     setDeleting('asking');
   }
 
@@ -277,23 +277,41 @@ function BatchRow({ batch, onOpen, onDeleted }: BatchRowProps) {
           </span>
         </td>
         <td className="nowrap">
-          <button
-            ref={askButton}
-            type="button"
-            className="button small-button subtle-danger"
-            data-testid="history-delete"
-            data-batch={batch.id}
-            aria-label={`Delete history of ${name}, created ${formatDateTime(batch.createdAt)}`}
-            aria-expanded={deleting === 'asking'}
-            aria-controls={deleting === 'asking' ? confirmId : undefined}
-            onClick={(event) => {
-              event.stopPropagation();
-              ask();
-            }}
-            disabled={deleting === 'deleting'}
-          >
-            Delete history
-          </button>
+          {batch.state !== 'finished' ? (
+            // A batch still sending, paused or waiting is opened where it can be watched and controlled; only a
+            // finished batch's history can be deleted.
+            <button
+              type="button"
+              className="button small-button primary"
+              data-testid="history-open-progress"
+              data-batch={batch.id}
+              aria-label={`Open the progress of ${name}, created ${formatDateTime(batch.createdAt)}`}
+              onClick={(event) => {
+                event.stopPropagation();
+                onOpenProgress();
+              }}
+            >
+              Open progress
+            </button>
+          ) : (
+            <button
+              ref={askButton}
+              type="button"
+              className="button small-button subtle-danger"
+              data-testid="history-delete"
+              data-batch={batch.id}
+              aria-label={`Delete history of ${name}, created ${formatDateTime(batch.createdAt)}`}
+              aria-expanded={deleting === 'asking'}
+              aria-controls={deleting === 'asking' ? confirmId : undefined}
+              onClick={(event) => {
+                event.stopPropagation();
+                ask();
+              }}
+              disabled={deleting === 'deleting'}
+            >
+              Delete history
+            </button>
+          )}
         </td>
       </tr>
       {(deleting === 'asking' || deleting === 'deleting') && (
@@ -348,14 +366,6 @@ function BatchRow({ batch, onOpen, onDeleted }: BatchRowProps) {
       )}
     </>
   );
-}
-
-function refusal(waiting: number, state: HistoryBatch['state']): string {
-  const what =
-    waiting > 0
-      ? `This batch still has ${waiting.toLocaleString()} ${waiting === 1 ? 'shipment' : 'shipments'} waiting or being sent`
-      : `This batch is still ${state === 'paused' ? 'paused' : 'sending'}`;
-  return `${what}, so its history cannot be deleted yet. Let it finish, or stop it on the Run screen, then delete it.`;
 }
 
 function HistoryCounts({ counts, total }: { counts: HistoryBatch['counts']; total: number }) {
