@@ -61,6 +61,8 @@ export const AccountSettings = z
     tokenUrl: z.string().max(2000).optional(),
     /** Requests per minute; the provider's default pace when not set. */
     ratePerMinute: z.number().int().min(1).max(MAX_RATE_PER_MINUTE).optional(),
+    /** The most requests per minute the automatic pace may rise to; 10× the pace above when not set. */
+    paceCeilingPerMinute: z.number().int().min(1).max(MAX_RATE_PER_MINUTE).optional(),
   })
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;
@@ -215,6 +217,8 @@ export const BatchSummary = z.object({
   requestsInFlight: z.number().int(),
   /** While it sends: how long it still takes, per account lane; null while not sending or not known yet. */
   timeLeft: TimeLeft.nullable(),
+  /** The automatic pace of each account sending this batch's items: requests a minute, and why it is that. */
+  paces: z.array(z.object({ accountName: z.string(), perMinute: z.number().int(), reason: z.string(), since: z.string() })),
 });
 export type BatchSummary = z.infer<typeof BatchSummary>;
 

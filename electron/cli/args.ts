@@ -21,6 +21,7 @@ const OPTIONS = {
   auth: { type: 'string' },
   'token-url': { type: 'string' },
   rate: { type: 'string' },
+  'pace-ceiling': { type: 'string' },
   batch: { type: 'string' },
   concurrency: { type: 'string' },
   'chunk-size': { type: 'string' },
@@ -39,7 +40,7 @@ const GLOBAL: readonly OptionName[] = ['data-dir', 'json', 'help', 'version'];
 
 /** Which options each command accepts besides the global ones. */
 export const COMMANDS = {
-  'account add': ['provider', 'name', 'base-url', 'integration-id', 'auth', 'token-url', 'rate'],
+  'account add': ['provider', 'name', 'base-url', 'integration-id', 'auth', 'token-url', 'rate', 'pace-ceiling'],
   'account list': [],
   'account remove': [],
   'account set-key': [],

@@ -18,7 +18,7 @@ interface CommandHelp {
 const HELPS: Record<CommandName, CommandHelp> = {
   'account add': {
     usage: [
-      'account add --provider electio|sorted-pro|sendcloud --name NAME [--base-url URL] [--rate N]',
+      'account add --provider electio|sorted-pro|sendcloud --name NAME [--base-url URL] [--rate N] [--pace-ceiling N]',
       '            [--integration-id N] [--auth basic|oauth2] [--token-url URL]',
     ],
     text: [
@@ -29,6 +29,8 @@ const HELPS: Record<CommandName, CommandHelp> = {
       "Sendcloud's token address). --integration-id is the shop",
       'integration whose shipments "cancel" removes (Sendcloud only).',
       "--rate: requests per minute (default: the provider's own pace).",
+      '--pace-ceiling: the most requests per minute the automatic pace',
+      'rises to (default: 10× --rate; never past a published limit).',
       "--base-url is the API root the provider's paths hang from",
     ],
     providers: true,

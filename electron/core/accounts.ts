@@ -217,7 +217,11 @@ export function settingsNotFor(
 
 function checkSettings(provider: ProviderId, settings: AccountSettings): AccountSettings {
   checkLimits(settings);
-  const { ratePerMinute: rate, integrationId, authKind, tokenUrl } = settings;
+  const { ratePerMinute: rate, paceCeilingPerMinute: ceiling, integrationId, authKind, tokenUrl } = settings;
+  const pace = {
+    ...(rate === undefined ? {} : { ratePerMinute: rate }),
+    ...(ceiling === undefined ? {} : { paceCeilingPerMinute: ceiling }),
+  };
   if (provider !== 'sendcloud') {
     if (settingsNotFor(provider, settings).length) {
       throw new AppError(
@@ -225,13 +229,13 @@ function checkSettings(provider: ProviderId, settings: AccountSettings): Account
         `Integration id, auth kind and token URL are Sendcloud settings; ${PROVIDER_LABELS[provider]} has none.`,
       );
     }
-    return rate === undefined ? {} : { ratePerMinute: rate };
+    return pace;
   }
   return {
     ...(integrationId === undefined ? {} : { integrationId }),
     authKind: authKind ?? 'basic',
     ...(tokenUrl === undefined ? {} : { tokenUrl: checkTokenUrl(tokenUrl) }),
-    ...(rate === undefined ? {} : { ratePerMinute: rate }),
+    ...pace,
   };
 }
 
@@ -240,7 +244,7 @@ function checkLimits(settings: AccountSettings): void {
   const problem = AccountSettings.safeParse(settings).error?.issues[0];
   if (!problem) return;
   const field = problem.path[0];
-  if (field === 'ratePerMinute')
+  if (field === 'ratePerMinute' || field === 'paceCeilingPerMinute')
     throw new AppError(
       'bad_input',
       `Requests per minute must be a whole number from 1 to ${MAX_RATE_PER_MINUTE.toLocaleString('en')}.`,

@@ -1,11 +1,13 @@
 // The carrier simulator's core: a real HTTP server on 127.0.0.1 that logs every request and hands it to
 // one handler per provider (Electio, Sorted PRO and Sendcloud, each in its own module). Every provider's paths
 // hang from the simulator's root URL, exactly as they hang from the real API roots. Faults (`sim.faults`, see
-// faults.ts) are decided before any handler runs; `goOffline`/`goOnline` take the listener down and back up.
+// faults.ts) are decided before any handler runs, after a hidden rate limit (`sim.hiddenLimit`, see
+// hidden-limit.ts); `goOffline`/`goOnline` take the listener down and back up.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ElectioState } from './electio';
-import { faultAnswer, SimFaults, type FaultControl, type FaultKind } from './faults';
+import { faultAnswer, providerError, SimFaults, type FaultControl, type FaultKind } from './faults';
+import { HiddenLimit } from './hidden-limit';
 import { SendcloudState, type SendcloudOptions } from './sendcloud';
 import { SortedProState } from './sorted-pro';
 
@@ -65,6 +67,8 @@ export interface Simulator {
   requests: LoggedRequest[];
   /** Fault injection: `set(rules)`, `clear()`, `counts()`, `hanging()` (see faults.ts). */
   faults: FaultControl;
+  /** A rate limit the carrier does not publish: `set({ perSecond, burst })`, `set(undefined)`, `refused`. */
+  hiddenLimit: HiddenLimit;
   count(filter?: { method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
   clearLog(): void;
@@ -118,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ];
   const requests: LoggedRequest[] = [];
   const faults = new SimFaults();
+  const hiddenLimit = new HiddenLimit();
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = options.latencyMs ?? 0;
 
@@ -178,6 +183,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const { logged, request } = toRequest(raw, Buffer.concat(chunks).toString('utf8'));
     requests.push(logged);
+    const waitSeconds = hiddenLimit.admit(logged.method);
+    if (waitSeconds !== undefined)
+      return reply(res, logged, arrived, providerError(logged.path, 429, { 'retry-after': String(waitSeconds) }));
     const fault = faults.decide(logged.method, logged.path, logged.body);
     if (fault !== undefined) logged.fault = fault.kind;
     // State changes on arrival and only the answer waits: a client that times out during the latency
@@ -203,6 +211,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
       return;
     }
+    await reply(res, logged, arrived, final, 0);
+  }
+
+  /** Sends an answer after the latency still due (none for one already held), and logs it. */
+  async function reply(res: ServerResponse, logged: LoggedRequest, arrived: number, final: SimResponse, latency = latencyMs) {
+    if (latency > 0) await holdUntil(arrived + latency);
+    if (res.destroyed) return;
+    logged.status = final.status;
     logged.answeredAt = Date.now();
     logged.heldMs = performance.now() - arrived;
     res.writeHead(final.status, final.headers);
@@ -239,6 +255,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sendcloud,
     requests,
     faults,
+    hiddenLimit,
     count: (filter = {}) =>
       requests.filter(
         (r) =>

@@ -24,6 +24,7 @@ import { namedAccount, readSecret } from './account-key';
 /** The flag of each account setting. */
 const SETTING_FLAGS = {
   ratePerMinute: 'rate',
+  paceCeilingPerMinute: 'pace-ceiling',
   integrationId: 'integration-id',
   authKind: 'auth',
   tokenUrl: 'token-url',
@@ -33,6 +34,8 @@ const SETTING_FLAGS = {
 export function accountSettings(provider: ProviderId, values: ParsedCommand['values']): AccountSettings {
   const settings: AccountSettings = {};
   if (values.rate !== undefined) settings.ratePerMinute = positiveInteger(values.rate, 'rate', 0, MAX_RATE_PER_MINUTE);
+  if (values['pace-ceiling'] !== undefined)
+    settings.paceCeilingPerMinute = positiveInteger(values['pace-ceiling'], 'pace-ceiling', 0, MAX_RATE_PER_MINUTE);
   const given = { integrationId: values['integration-id'], authKind: values.auth, tokenUrl: values['token-url'] };
   const foreign = settingsNotFor(provider, given).map((field) => `--${SETTING_FLAGS[field]}`);
   if (foreign.length) {

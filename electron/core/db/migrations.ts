@@ -276,6 +276,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE batches ADD COLUMN importing TEXT;
     `,
   },
+  {
+    // The automatic pace, shared by the app and the CLI: the pace an account sends at now (null:
+    // its starting pace), the pace at which the carrier last pushed back (rises stop short of it),
+    // and why and when the pace last changed, for the clerk.
+    version: 7,
+    sql: `
+      ALTER TABLE account_pace ADD COLUMN per_minute REAL;
+      ALTER TABLE account_pace ADD COLUMN pushback_per_minute REAL;
+      ALTER TABLE account_pace ADD COLUMN reason TEXT;
+      ALTER TABLE account_pace ADD COLUMN changed_at INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

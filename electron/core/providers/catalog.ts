@@ -1,6 +1,7 @@
 /**
  * What the app knows about each provider without talking to it: the pattern of its references,
- * whether it takes lists, and its burst (its default API root and pace are in shared/provider-defaults.ts).
+ * whether it takes lists, its burst and its published limit (its default API root and pace are in
+ * shared/provider-defaults.ts).
  */
 import type { ProviderId } from '../../../shared/domain';
 
@@ -14,6 +15,8 @@ export interface ProviderFacts {
   readonly bulk: boolean;
   /** How many requests may go at once in a burst (the pace per minute is in PROVIDER_DEFAULTS). */
   readonly burst: number;
+  /** Write requests a minute the provider publishes as its limit; null where it publishes none. */
+  readonly publishedPerMinute: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +28,7 @@ export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
     referenceExample: 'EC-000-05D-1NS',
     bulk: true,
     burst: 4,
+    publishedPerMinute: null,
   },
   'sorted-pro': {
     referencePattern: /^sp_\d{20,40}$/i,
@@ -32,14 +36,16 @@ export const PROVIDERS: Record<ProviderId, ProviderFacts> = {
     referenceExample: 'sp_00792815110958000332875334549504',
     bulk: false,
     burst: 10,
+    publishedPerMinute: null,
   },
   sendcloud: {
     referencePattern: UUID,
     normalise: (reference) => reference.toLowerCase(),
     referenceExample: '39874b59-2a68-4a3d-8e00-aeb9e0540d00',
     bulk: false,
-    // Published: bursts of up to 15 a second.
+    // Published: 100 write requests a minute, bursts of up to 15 a second.
     burst: 15,
+    publishedPerMinute: 100,
   },
 };
 

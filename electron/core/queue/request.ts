@@ -2,7 +2,8 @@
  * One request of a run: waits for the account's pace, checks that its claims are still this runner's,
  * sends them and hands the items' updates to the writer. The answers also say how the account is:
  * unreachable (offline, probed later), key refused (held for the clerk), or asked to slow down (a
- * 429's Retry-After holds the account's pace). Items of an offline or held account are given back.
+ * 429's Retry-After holds the account's pace); and each request's answer and latency move the
+ * account's automatic pace. Items of an offline or held account are given back.
  */
 import { getAccount } from '../accounts';
 import type { Db } from '../db/open';
@@ -10,6 +11,7 @@ import { describeError } from '../errors';
 import type { Answer } from '../providers/outcome';
 import type { Claim, ClaimsBuffer } from './claims-buffer';
 import type { OfflineAccounts } from './offline';
+import { paceSignal, type PaceSignal } from './pace-rule';
 import type { AccountAttention, RunnerDeps, RunOptions } from './run-options';
 import type { Sender } from './senders';
 import { retryAfterMs, unexpectedProblem, updatesFor } from './updates';
@@ -38,10 +40,13 @@ export function requestSender(parts: RequestParts): (claimed: Claim[]) => Promis
     return claims.giveBack(accountId);
   };
 
-  /** What the answers say about their account: gone offline or back, key refused, asked to wait. */
-  const heed = async (sender: Sender, answers: ReadonlyMap<number, Answer>, at: number) => {
+  /** What the answers say about their account: gone offline or back, key refused, asked to wait or free to go faster. */
+  const heed = async (sender: Sender, answers: ReadonlyMap<number, Answer>, sentAt: number, at: number) => {
     const { account } = sender;
     const outcomes = [...answers.values()].map((answer) => answer.outcome);
+    const signal = paceSignal(outcomes);
+    const why = pushbackPhrase(signal, retryAfterMs(outcomes));
+    await busy(() => sender.pace.observe({ sentAt, at, signal, why }));
     const unreachable = outcomes.find((outcome) => outcome.kind === 'offline');
     if (unreachable) {
       offline.wentOffline(account, unreachable.message);
@@ -73,6 +78,7 @@ export function requestSender(parts: RequestParts): (claimed: Claim[]) => Promis
     const chunk = await claims.stillMine(claimed);
     if (chunk.length === 0) return;
     let answers: Map<number, Answer>;
+    const sentAt = deps.now();
     try {
       answers = await sender.client.cancel(chunk);
     } catch (error) {
@@ -81,6 +87,12 @@ export function requestSender(parts: RequestParts): (claimed: Claim[]) => Promis
     deps.onAnswers?.(sender.account, answers);
     const at = deps.now();
     writer.add(updatesFor(chunk, answers, options, at, deps.random));
-    await heed(sender, answers, at);
+    await heed(sender, answers, sentAt, at);
   };
+}
+
+/** Why the carrier's answer slowed the pace, in the clerk's words. */
+function pushbackPhrase(signal: PaceSignal, waitMs: number): string {
+  if (signal === 'rate_limited') return `the carrier answered 429 (too many requests), wait ${Math.ceil(waitMs / 1000)} s`;
+  return signal === 'unavailable' ? 'the carrier answered 503 (unavailable)' : '';
 }

@@ -67,6 +67,8 @@ export interface RunOptions {
   probeCapMs: number;
   /** Keep each account inside its request rate (off only to measure the app's own speed). */
   pacing: boolean;
+  /** Every pace × this (1 but in benchmarks, which measure in seconds a pace meant for minutes). */
+  paceScale: number;
   signal?: AbortSignal;
 }
 
@@ -85,6 +87,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   probeBaseMs: 1_000,
   probeCapMs: 30_000,
   pacing: true,
+  paceScale: 1,
 };
 
 export interface AccountAttention {

@@ -3,6 +3,7 @@
  * from the keychain) and its pace. Made once per account, on its first request; a removed account
  * or a missing key is an error that holds the account for the clerk.
  */
+import { PROVIDER_LABELS } from '../../../shared/domain';
 import { getAccount, ratePerMinute, type Account } from '../accounts';
 import type { CredentialStore } from '../credentials/store';
 import type { Db } from '../db/open';
@@ -11,6 +12,7 @@ import { PROVIDERS } from '../providers/catalog';
 import { createClient, type ProviderClient } from '../providers/client';
 import type { Http } from '../providers/http';
 import { accountPace, type Pace } from './pace';
+import type { PaceLimits } from './pace-rule';
 import type { RunOptions } from './run-options';
 
 export interface Sender {
@@ -26,7 +28,7 @@ export interface SenderParts {
   now: () => number;
   /** The run's sleep: a pace's wait ends early when the run is stopped. */
   sleep: (ms: number) => Promise<void>;
-  options: Pick<RunOptions, 'pacing' | 'chunkSize'>;
+  options: Pick<RunOptions, 'pacing' | 'paceScale' | 'chunkSize'>;
 }
 
 /** The sender of each account, made on first use and kept for the run. */
@@ -54,10 +56,42 @@ async function makeSender(parts: SenderParts, accountId: string): Promise<Sender
     );
   }
   const pace = accountPace(db, account.id, {
-    perMinute: options.pacing ? ratePerMinute(account) : Infinity,
+    limits: options.pacing ? scaled(paceLimits(account), options.paceScale) : null,
     burst: PROVIDERS[account.provider].burst,
     now,
     sleep,
   });
   return { account, client: createClient(account, secret, { http, chunkSize: options.chunkSize, now }), pace };
+}
+
+/** How far an account's automatic pace may move: from its rate, up to its ceiling (10× the rate unless set) and any published limit. */
+export function paceLimits(account: Account): PaceLimits {
+  const start = ratePerMinute(account);
+  const own = account.settings.paceCeilingPerMinute ?? start * CEILING_TIMES_START;
+  // The carrier counts requests as they arrive, and the network bunches them: a margin under a published limit keeps its bucket from running dry.
+  const published = (PROVIDERS[account.provider].publishedPerMinute ?? Infinity) * PUBLISHED_MARGIN;
+  return {
+    startPerMinute: start,
+    ceilingPerMinute: Math.min(own, published),
+    ceilingName: published <= own ? `just under ${PROVIDER_LABELS[account.provider]}’s published limit` : 'the account’s ceiling',
+    // However often the carrier pushes back, a request still goes now and then to learn when it stops.
+    floorPerMinute: Math.min(start, own, published, FLOOR_PER_MINUTE),
+  };
+}
+
+/** The default ceiling of an automatic pace, in times its starting pace. */
+export const CEILING_TIMES_START = 10;
+const FLOOR_PER_MINUTE = 6;
+const PUBLISHED_MARGIN = 0.97;
+
+/** Every pace of `limits` × `scale` (a bench measures the pace in seconds instead of minutes). */
+function scaled(limits: PaceLimits, scale: number): PaceLimits {
+  if (scale === 1) return limits;
+  const { startPerMinute, ceilingPerMinute, floorPerMinute } = limits;
+  return {
+    ...limits,
+    startPerMinute: startPerMinute * scale,
+    ceilingPerMinute: ceilingPerMinute * scale,
+    floorPerMinute: floorPerMinute * scale,
+  };
 }

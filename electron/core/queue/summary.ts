@@ -8,6 +8,7 @@ import type { BatchSummary } from '../../../shared/contract';
 import { emptyCounts, totalCount, type Action, type ItemState, type StateCounts } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { batchPaces } from './pace';
 import { batchCounts } from './store';
 
 /** Items still waiting: queued, or being sent right now (waitingCount in shared/domain.ts says the same of counts). */
@@ -54,6 +55,7 @@ export function batchSummary(db: Db, batchId: string, live: LiveState): BatchSum
     problem: live.problem,
     requestsInFlight: live.requestsInFlight,
     timeLeft: live.timeLeft,
+    paces: batchPaces(db, batchId),
   };
 }
 

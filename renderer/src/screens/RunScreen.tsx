@@ -112,6 +112,12 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
         </div>
         <OutcomeBar counts={counts} total={summary.total} />
         <OutcomeCounts counts={counts} sendingNow={summary.requestsInFlight} />
+        {summary.running &&
+          summary.paces.map((pace) => (
+            <p key={pace.accountName} className="muted" data-testid="pace">
+              {pace.accountName}: {pace.perMinute.toLocaleString()} requests a minute. {pace.reason}
+            </p>
+          ))}
 
         {error && (
           <p className="error" role="alert">
