@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { addAccount, type Account } from '../electron/core/accounts';
 import type { CredentialStore } from '../electron/core/credentials/store';
 import { DATABASE_FILE, openDatabase, type Db } from '../electron/core/db/open';
+import type { AccountSettings } from '../shared/contract';
 import type { ProviderId } from '../shared/domain';
 
 /** Keeps secrets in a Map: benchmarks must not depend on, or write to, the OS keychain. */
@@ -21,7 +22,7 @@ export interface World {
   dir: string;
   db: Db;
   credentials: CredentialStore;
-  account(provider: ProviderId, baseUrl: string, secret: string, name?: string): Promise<Account>;
+  account(provider: ProviderId, baseUrl: string, secret: string, name?: string, settings?: AccountSettings): Promise<Account>;
   /** Size of the database file after a checkpoint folds the WAL into it. */
   bytes(): number;
   close(): void;
@@ -36,8 +37,8 @@ export function world(synchronous: 'FULL' | 'OFF' = 'FULL'): World {
     dir,
     db,
     credentials,
-    account: (provider, baseUrl, secret, name = `${provider} bench`) =>
-      addAccount(db, credentials, { provider, name, baseUrl, secret }, Date.now()),
+    account: (provider, baseUrl, secret, name = `${provider} bench`, settings = {}) =>
+      addAccount(db, credentials, { provider, name, baseUrl, secret, settings }, Date.now()),
     bytes() {
       db.pragma('wal_checkpoint(TRUNCATE)');
       return statSync(join(dir, DATABASE_FILE)).size;

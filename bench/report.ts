@@ -1,7 +1,10 @@
 // Turns the figures into the table `npm run bench` prints (measure | value | target | pass?) and the rows of bench/results.json.
+import type { CliFigures } from './cli';
 import type { HistoryFigures } from './history';
 import type { ImportFigures } from './import';
 import type { MemoryFigures } from './memory';
+import type { PaceFigures } from './pace';
+import type { ScaleFigures } from './scale';
 import type { QueueFigures } from './queue';
 import type { CallSplit, RendererFigures } from './renderer';
 
@@ -11,6 +14,9 @@ export interface Figures {
   memory?: MemoryFigures;
   renderer?: RendererFigures;
   history?: HistoryFigures;
+  cli?: CliFigures;
+  pace?: PaceFigures;
+  scale?: ScaleFigures;
 }
 
 export interface Row {
@@ -119,7 +125,84 @@ export function rows(f: Figures, errors: Record<string, string>): Row[] {
     add('8. History prefix search', `${n(h.prefixMs, 2)} ms (miss ${n(h.missMs, 2)} ms)`, '< 50 ms', h.prefixMs < 50);
     add('   Database per 1,000,000 items (items only)', `${n(h.dbBytes / 1e6)} MB (${n(h.dbBytes / h.items)} B/item)`, '', null);
   } else failed('history', '8. History');
+  commandRows(f, add, failed);
   return out;
+}
+
+type Add = (measure: string, value: string, target: string, pass: boolean | null) => void;
+
+/** Figures 9–15: the command as a user runs it, the automatic pace, and cost as the work grows. */
+function commandRows(f: Figures, add: Add, failed: (name: string, measure: string) => void): void {
+  if (f.cli) {
+    const { startup, import: i, runs, speedUp: s } = f.cli;
+    for (const r of runs) {
+      add(
+        `9. bulk-cancel run ${n(r.items)} × ${r.latencyMs} ms, C=${r.concurrency} ÷ bare client`,
+        `${n(r.ratio, 2)} (${n(r.ms)} vs ${n(r.bareMs)} ms; ideal ${n(r.idealMs)})`,
+        '≥ 0.95',
+        r.ratio >= 0.95,
+      );
+    }
+    add(
+      `10. bulk-cancel import ${n(i.rows)} rows, start to exit`,
+      `${n(i.rowsPerSecond)} rows/s (${n(i.ms)} ms; bare parse ${n(i.bareParseMs)} ms; peak ${n(i.peakRssMb)} MiB)`,
+      '≥ 200,000 rows/s',
+      i.rowsPerSecond >= 200_000,
+    );
+    add(
+      '11. CLI start-up (status --json)',
+      `${n(startup.ms)} ms (node -e 0: ${n(startup.nodeMs)} ms)`,
+      '≤ 150 ms',
+      startup.ms <= 150,
+    );
+    add(
+      `12. Speed-up over one at a time (${n(s.items)}), start to exit`,
+      `${n(s.speedUp, 1)}× (${n(s.sequentialMs)} vs ${n(s.ms)} ms)`,
+      '≥ 14×',
+      s.speedUp >= 14,
+    );
+  } else failed('cli', '9–12. Command');
+  if (f.pace) {
+    const { published: p, hidden: h } = f.pace;
+    add(
+      `13. Published limit (Sendcloud ×60: ${p.limitPerSecond}/s, bursts of 15)`,
+      `${n(p.ratio, 2)} of the limit, ${p.refused} × 429 (${n(p.items)} items, ${n(p.ms)} ms)`,
+      '≥ 0.95, 0 × 429',
+      p.ratio >= 0.95 && p.refused === 0,
+    );
+    add(
+      `14. Automatic pace, hidden limit ${h.limitPerSecond}/s (5× the start)`,
+      `${n(h.ratio, 2)} of the limit, ${n(h.refusedShare * 100, 1)}% 429 (${h.refused} of ${n(h.items)})`,
+      '≥ 0.9, ≤ 2%',
+      h.ratio >= 0.9 && h.refusedShare <= 0.02,
+    );
+  } else failed('pace', '13–14. Pace');
+  if (f.scale) scaleRows(f.scale, add);
+  else failed('scale', '15. Scale');
+}
+
+function scaleRows({ steps, baseMb }: NonNullable<Figures['scale']>, add: Add): void {
+  const first = steps[0];
+  const last = steps.at(-1);
+  for (const step of steps) {
+    const perItem = (ms: number) => `${n((ms / step.items) * 1000, 1)} µs`;
+    const memory = (mb: number) => `${n(mb)} MiB, ${n(((mb - baseMb) * 1024 * 1024) / step.items)} B/item`;
+    add(
+      `15. ${n(step.items)} items: import / run, per item`,
+      `${perItem(step.importMs)} / ${perItem(step.runMs)} (peak ${memory(step.importPeakMb)} / ${memory(step.runPeakMb)})`,
+      '',
+      null,
+    );
+  }
+  if (!first || !last || first === last) return;
+  const growth = (key: 'importMs' | 'runMs') => last[key] / last.items / (first[key] / first.items);
+  const [imports, runs] = [growth('importMs'), growth('runMs')];
+  add(
+    `15. Time per item, ${n(last.items)} ÷ ${n(first.items)}: import / run`,
+    `${n(imports, 2)} / ${n(runs, 2)}`,
+    '≤ 1.3',
+    imports <= 1.3 && runs <= 1.3,
+  );
 }
 
 export function table(list: readonly Row[]): string {

@@ -1,19 +1,23 @@
 // Child process: the carrier simulator on 127.0.0.1, driven over IPC, so its CPU and memory are not charged to the measured core.
-import { electioReference, sortedReference, startSimulator } from '../tests/simulator';
-import type { SimCommand } from './sim';
+import { startSimulator } from '../tests/simulator';
+import { BENCH_INTEGRATION, BENCH_REFERENCE, type SimCommand } from './sim';
 
 const sim = await startSimulator({ latencyMs: 0 });
 
 function run(command: SimCommand): unknown {
   switch (command.op) {
     case 'add': {
-      const refs = Array.from({ length: command.count }, (_, i) =>
-        command.provider === 'electio' ? electioReference(command.from + i) : sortedReference(command.from + i),
-      );
+      const refs = Array.from({ length: command.count }, (_, i) => BENCH_REFERENCE[command.provider](command.from + i));
       if (command.provider === 'electio') sim.electio.add(refs);
-      else sim.sortedPro.add(refs);
+      else if (command.provider === 'sorted-pro') sim.sortedPro.add(refs);
+      else for (const uuid of refs) sim.sendcloud.addShipment(BENCH_INTEGRATION, { uuid });
       return refs.length;
     }
+    case 'limit':
+      sim.hiddenLimit.set(command.limit);
+      return true;
+    case 'refused':
+      return sim.hiddenLimit.refused;
     case 'latency':
       sim.setLatency(command.ms);
       return command.ms;

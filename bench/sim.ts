@@ -1,9 +1,19 @@
-// Starts the simulator child process and talks to it: add shipments, set latency, count and clear logged requests.
+// Starts the simulator child process and talks to it: add shipments, set latency and a hidden limit, count and clear logged requests.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { electioReference, sendcloudShipmentUuid, sortedReference } from '../tests/simulator';
+
+/** The n-th reference of each provider the bench sends. */
+export const BENCH_REFERENCE = { electio: electioReference, 'sorted-pro': sortedReference, sendcloud: sendcloudShipmentUuid };
+/** The Sendcloud integration the bench's shipments are in. */
+export const BENCH_INTEGRATION = 1;
 
 export type SimCommand =
-  | { op: 'add'; provider: 'electio' | 'sorted-pro'; from: number; count: number }
+  | { op: 'add'; provider: 'electio' | 'sorted-pro' | 'sendcloud'; from: number; count: number }
+  /** A hidden rate limit on writes (429 with Retry-After past it), or none. */
+  | { op: 'limit'; limit: { perSecond: number; burst: number } | undefined }
+  /** Writes the hidden limit refused since it was set. */
+  | { op: 'refused' }
   | { op: 'latency'; ms: number }
   | { op: 'count'; pathPrefix?: string }
   | { op: 'held' }

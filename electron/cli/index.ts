@@ -2,13 +2,13 @@
 import { main } from './main';
 import { useEnvironmentProxy } from './proxy';
 
-useEnvironmentProxy();
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  () => {
-    process.exitCode = 1;
-  },
-);
+useEnvironmentProxy()
+  .then(() => main(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );

@@ -8,23 +8,37 @@ import type { ItemState } from '../../shared/domain';
 import { registeringSecrets } from '../core/activity';
 import { keychainStore } from '../core/credentials/store';
 import { DATABASE_FILE, databaseError, openDatabase, type Db } from '../core/db/open';
-import { diagnosticsText } from '../core/diagnostics';
 import { AppError, describeError, isAppError } from '../core/errors';
 import { openLog, type Log } from '../core/log';
 import { LOG_FOLDER, defaultDataDir, defaultLogDir, makeDataFolder } from '../core/paths';
-import { DEFAULT_RUN_OPTIONS } from '../core/queue/runner';
+import { DEFAULT_RUN_OPTIONS } from '../core/queue/run-options';
 import { batchCounts } from '../core/queue/store';
 import { itemCounts } from '../core/queue/summary';
-import { listResults, resultsToCsv, toRecords } from '../core/results';
 import { actionOption, parseCommandLine, positiveInteger, providerOption, type CommandName, type ParsedCommand } from './args';
-import { accountCheck, accountSetKey } from './commands/account-key';
-import { accountAdd, accountList, accountRemove, accountSettings } from './commands/accounts';
-import { batches, stop } from './commands/batches';
-import { importFile } from './commands/import';
-import { run } from './commands/run';
 import { EXIT, noPositionals, requireBatch, version, type Context } from './context';
 import { HELP } from './help';
 import { output } from './io';
+
+type Command = (context: Context) => number | Promise<number>;
+
+/**
+ * Each command's code, loaded when it runs: a command loads only what it needs (`status` neither
+ * the HTTP client, nor the CSV reader, nor the account checks), which is most of a start-up.
+ */
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
+  'account add': async () => (await import('./commands/accounts')).accountAdd,
+  'account list': async () => (await import('./commands/accounts')).accountList,
+  'account remove': async () => (await import('./commands/accounts')).accountRemove,
+  'account set-key': async () => (await import('./commands/account-key')).accountSetKey,
+  'account check': async () => (await import('./commands/account-key')).accountCheck,
+  import: async () => (await import('./commands/import')).importFile,
+  run: async () => (await import('./commands/run')).run,
+  results: async () => results,
+  status: async () => status,
+  stop: async () => (await import('./commands/batches')).stop,
+  batches: async () => (await import('./commands/batches')).batches,
+  diagnostics: async () => diagnostics,
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
   let db: Db | undefined;
@@ -50,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(HELP);
       return EXIT.badInput;
     }
-    checkUsage(command, positionals, values);
+    await checkUsage(command, positionals, values);
     if (values['data-dir'] !== undefined && String(values['data-dir']).trim() === '') {
       throw new AppError('bad_input', '--data-dir needs a folder.');
     }
@@ -63,34 +77,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     db = openDatabase(dataDir);
     const credentials = registeringSecrets(keychainStore(), log);
     const context: Context = { db, credentials, log, out: output(json), values, positionals };
-    switch (command) {
-      case 'account add':
-        return await accountAdd(context);
-      case 'account list':
-        return await accountList(context);
-      case 'account remove':
-        return await accountRemove(context);
-      case 'import':
-        return await importFile(context);
-      case 'run':
-        return await run(context);
-      case 'results':
-        return results(context);
-      case 'status':
-        return status(context);
-      case 'account set-key':
-        return await accountSetKey(context);
-      case 'account check':
-        return await accountCheck(context);
-      case 'stop':
-        return stop(context);
-      case 'batches':
-        return batches(context);
-      case 'diagnostics':
-        return await diagnostics(context);
-      default:
-        return command satisfies never;
-    }
+    return await (
+      await COMMANDS[command]()
+    )(context);
   } catch (error) {
     const problem = sqliteError(error, dataDir);
     log?.[isAppError(problem) ? 'warn' : 'error']('command failed', { command, message: describeError(problem) });
@@ -106,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Checks the usage before anything is opened or changed, so bad usage leaves no trace (exit 2). */
-function checkUsage(command: CommandName, positionals: readonly string[], values: ParsedCommand['values']): void {
+async function checkUsage(command: CommandName, positionals: readonly string[], values: ParsedCommand['values']): Promise<void> {
   if (command === 'import') {
     if (positionals.length !== 1) throw new AppError('bad_input', 'Give exactly one FILE to import (or - for stdin).');
     providerOption(values.provider);
@@ -119,7 +108,7 @@ function checkUsage(command: CommandName, positionals: readonly string[], values
   }
   if (command === 'account add') {
     const provider = providerOption(values.provider);
-    if (provider) accountSettings(provider, values);
+    if (provider) (await import('./commands/accounts')).accountSettings(provider, values);
   }
   if (command === 'run') {
     positiveInteger(values.concurrency, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency);
@@ -161,8 +150,9 @@ function fail(error: unknown): number {
   }
 }
 
-function results({ db, values, positionals }: Context): number {
+async function results({ db, values, positionals }: Context): Promise<number> {
   noPositionals(positionals);
+  const { listResults, resultsToCsv, toRecords } = await import('../core/results');
   const batchId = requireBatch(db, values);
   const format = values.format ?? 'json';
   const states: ItemState[] | undefined = values.failed ? ['failed'] : undefined;
@@ -180,6 +170,7 @@ function status({ db, out, values, positionals }: Context): number {
 
 async function diagnostics({ db, credentials, log, out, positionals }: Context): Promise<number> {
   noPositionals(positionals);
+  const { diagnosticsText } = await import('../core/diagnostics');
   const text = await diagnosticsText({
     db,
     credentials,

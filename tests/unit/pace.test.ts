@@ -4,7 +4,7 @@ import { openDatabase, type Db } from '../../electron/core/db/open';
 import { createBatch } from '../../electron/core/queue/batch-writes';
 import { HOLD_CHECK_MS, PACE_MEMORY_MS, accountPace, batchPaces, type Pace } from '../../electron/core/queue/pace';
 import { PROBE_AFTER_MS, type PaceLimits, type PaceSignal } from '../../electron/core/queue/pace-rule';
-import { paceLimits } from '../../electron/core/queue/senders';
+import { paceBurst, paceLimits } from '../../electron/core/queue/senders';
 import { tempDir } from '../support/fixtures';
 
 /** A clock that moves only when someone sleeps (or a request is answered), so the pace is measured exactly. */
@@ -281,11 +281,13 @@ describe('an account’s pace limits', () => {
   it('never go over a published limit, whatever the account sets', async () => {
     const limits = paceLimits(account('sendcloud', { ratePerMinute: 5000, paceCeilingPerMinute: 50_000 }));
     expect(limits).toMatchObject({ ceilingPerMinute: 97, ceilingName: 'just under Sendcloud’s published limit' });
+    const burst = paceBurst(account('sendcloud'));
+    expect(burst).toBe(12);
     const clock = fakeClock();
-    const pace = accountPace(db, 'a', { limits, burst: 15, ...clock });
+    const pace = accountPace(db, 'a', { limits, burst, ...clock });
     const paces = await send(pace, clock, 500, () => ({ latencyMs: 1 }));
     expect(Math.max(...paces)).toBe(97);
-    // 15 at once, then 97 a minute: 500 requests take at least (500 − 15) × 60/97 s.
-    expect(clock.now() - 1_000_000).toBeGreaterThanOrEqual((485 * 60_000) / 97);
+    // 12 at once, then 97 a minute: 500 requests take at least (500 − 12) × 60/97 s.
+    expect(clock.now() - 1_000_000).toBeGreaterThanOrEqual((488 * 60_000) / 97);
   });
 });

@@ -118,6 +118,7 @@ export function usualLatency(usual: number | null, window: PaceWindow, fellForLa
   return usual === null ? window.meanLatencyMs : Math.min(usual * 1.02, window.meanLatencyMs);
 }
 
+/** "1,350 a minute" (by hand: the first toLocaleString of a process costs ~10 ms of ICU set-up). */
 export function perMinutePhrase(perMinute: number): string {
-  return `${Math.round(perMinute).toLocaleString('en')} a minute`;
+  return `${String(Math.round(perMinute)).replace(/\B(?=(\d{3})+$)/g, ',')} a minute`;
 }

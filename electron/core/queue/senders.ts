@@ -57,7 +57,7 @@ async function makeSender(parts: SenderParts, accountId: string): Promise<Sender
   }
   const pace = accountPace(db, account.id, {
     limits: options.pacing ? scaled(paceLimits(account), options.paceScale) : null,
-    burst: PROVIDERS[account.provider].burst,
+    burst: paceBurst(account),
     now,
     sleep,
   });
@@ -79,10 +79,17 @@ export function paceLimits(account: Account): PaceLimits {
   };
 }
 
+/** How many requests go at once: a published burst with a margin, as for the published rate. */
+export function paceBurst(account: Account): number {
+  const { burst, publishedPerMinute } = PROVIDERS[account.provider];
+  return publishedPerMinute === null ? burst : Math.max(1, Math.floor(burst * PUBLISHED_BURST_MARGIN));
+}
+
 /** The default ceiling of an automatic pace, in times its starting pace. */
 export const CEILING_TIMES_START = 10;
 const FLOOR_PER_MINUTE = 6;
 const PUBLISHED_MARGIN = 0.97;
+const PUBLISHED_BURST_MARGIN = 0.8;
 
 /** Every pace of `limits` × `scale` (a bench measures the pace in seconds instead of minutes). */
 function scaled(limits: PaceLimits, scale: number): PaceLimits {
