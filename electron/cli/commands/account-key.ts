@@ -10,7 +10,6 @@ import { accountFacts } from '../../core/activity';
 import type { Db } from '../../core/db/open';
 import { AppError } from '../../core/errors';
 import { checkAccountKey } from '../../core/key-check';
-import { nodeTransport } from '../../core/providers/node-transport';
 import { EXIT, type Context } from '../context';
 import { readSecretLine } from '../io';
 
@@ -47,6 +46,8 @@ export async function accountSetKey({ db, credentials, log, out, positionals }: 
 
 export async function accountCheck({ db, credentials, out, positionals }: Context): Promise<number> {
   const account = namedAccount(db, positionals[0] ?? '');
+  // The HTTP client is loaded here, not with this file: `import` uses namedAccount and sends nothing.
+  const { nodeTransport } = await import('../../core/providers/node-transport');
   const check = await checkAccountKey({ db, credentials, transport: nodeTransport }, account.id);
   const message = check.kind === 'accepted' ? undefined : check.message;
   out.result({ name: account.name, provider: account.provider, key: check.kind, ...(message ? { message } : {}) }, () => [
