@@ -92,6 +92,20 @@ describe('an account’s pace', () => {
     expect(clock.now() - before).toBe(1000);
   });
 
+  it('at a fast pace takes a few tokens per write, spent for every other process at once', async () => {
+    const clock = fakeClock();
+    // 60,000 a minute: 20 ms worth is 20 tokens, more than the bucket's 10.
+    const app = accountPace(db, 'a', { limits: fixed(60_000), burst: 10, ...clock });
+    await app.take();
+    const tokens = () => (db.prepare('SELECT tokens FROM account_pace').get() as { tokens: number }).tokens;
+    expect(tokens()).toBe(0);
+    for (let i = 0; i < 9; i++) await app.take();
+    expect(clock.now()).toBe(1_000_000);
+    const cli = accountPace(db, 'a', { limits: fixed(60_000), burst: 10, ...clock });
+    await cli.take();
+    expect(clock.now()).toBe(1_000_001);
+  });
+
   it('holds every request of the account until a Retry-After ends, even with no pace', async () => {
     const clock = fakeClock();
     const pace = accountPace(db, 'a', { limits: null, burst: 1, ...clock });
