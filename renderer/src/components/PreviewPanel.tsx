@@ -3,7 +3,7 @@
  * how many shipments it holds and of which providers, duplicates collapsed, rows rejected and why,
  * references an earlier batch already cancelled, and the first references.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ImportPreview } from '../../../shared/contract';
 import { call, messageOf } from '../api';
 import { formatDateTime, plural, providerName, shortId } from '../format';
@@ -150,26 +150,15 @@ function DuplicateRows({ preview }: { preview: ImportPreview }) {
           <span className="muted"> (showing first {preview.duplicateRows.length})</span>
         )}
       </summary>
-      <div className="small-table-wrap">
-        <table className="small-table">
-          <thead>
-            <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Reference</th>
-              <th scope="col">Same as row</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.duplicateRows.map((row) => (
-              <tr key={row.row}>
-                <td className="num">{row.row}</td>
-                <td className="mono">{row.reference}</td>
-                <td className="num">{row.firstRow}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SmallTable columns={['Row', 'Reference', 'Same as row']}>
+        {preview.duplicateRows.map((row) => (
+          <tr key={row.row}>
+            <td className="num">{row.row}</td>
+            <td className="mono">{row.reference}</td>
+            <td className="num">{row.firstRow}</td>
+          </tr>
+        ))}
+      </SmallTable>
     </details>
   );
 }
@@ -186,30 +175,18 @@ function AlreadyDone({ preview }: { preview: ImportPreview }) {
         If you confirm, {total === 1 ? 'it is' : 'they are'} sent again: the provider will answer “already cancelled”
         {all ? ', so this batch would change nothing.' : '. Remove them from the list if that was not meant.'}
       </p>
-      <div className="small-table-wrap">
-        <table className="small-table">
-          <thead>
-            <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Reference</th>
-              <th scope="col">Cancelled</th>
-              <th scope="col">Batch</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={`${item.row}:${item.reference}`} data-testid="preview-already-done-row">
-                <td className="num">{item.row}</td>
-                <td className="mono">{item.reference}</td>
-                <td>{item.completedAt ? formatDateTime(item.completedAt) : <span className="muted">earlier</span>}</td>
-                <td className="mono" title={item.batchId}>
-                  {shortId(item.batchId)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SmallTable columns={['Row', 'Reference', 'Cancelled', 'Batch']}>
+        {items.map((item) => (
+          <tr key={`${item.row}:${item.reference}`} data-testid="preview-already-done-row">
+            <td className="num">{item.row}</td>
+            <td className="mono">{item.reference}</td>
+            <td>{item.completedAt ? formatDateTime(item.completedAt) : <span className="muted">earlier</span>}</td>
+            <td className="mono" title={item.batchId}>
+              {shortId(item.batchId)}
+            </td>
+          </tr>
+        ))}
+      </SmallTable>
       {total > items.length && (
         <p className="small muted">
           Showing the first {items.length}; {plural(total - items.length, 'more reference')}{' '}
@@ -242,26 +219,15 @@ function RejectedRows({ preview }: { preview: ImportPreview }) {
           </span>
         )}
       </summary>
-      <div className="small-table-wrap">
-        <table className="small-table">
-          <thead>
-            <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Value</th>
-              <th scope="col">Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rejected.map((row) => (
-              <tr key={`${row.row}:${row.value}`}>
-                <td className="num">{row.row}</td>
-                <td className="mono">{row.value || <span className="muted">(empty)</span>}</td>
-                <td>{row.error}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SmallTable columns={['Row', 'Value', 'Problem']}>
+        {preview.rejected.map((row) => (
+          <tr key={`${row.row}:${row.value}`}>
+            <td className="num">{row.row}</td>
+            <td className="mono">{row.value || <span className="muted">(empty)</span>}</td>
+            <td>{row.error}</td>
+          </tr>
+        ))}
+      </SmallTable>
       <p className="row-actions">
         <button type="button" className="button" data-testid="preview-save-rejected" onClick={() => void save()}>
           Save rejected rows as CSV…
@@ -273,6 +239,26 @@ function RejectedRows({ preview }: { preview: ImportPreview }) {
         )}
       </p>
     </details>
+  );
+}
+
+/** A short table of rows from the list, under a heading of its columns. */
+function SmallTable({ columns, children }: { columns: readonly string[]; children: ReactNode }) {
+  return (
+    <div className="small-table-wrap">
+      <table className="small-table">
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
