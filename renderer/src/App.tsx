@@ -66,6 +66,8 @@ export function App() {
   const [attempt, setAttempt] = useState(0);
   const main = useRef<HTMLElement>(null);
   useFocusRescue(main);
+  /** Set once the clerk picks a screen: start-up routing must not then take them to another one. */
+  const chosen = useRef(false);
 
   useEffect(() => {
     let live = true;
@@ -75,8 +77,11 @@ export function App() {
         if (!live) return;
         // A batch still sending, paused or waiting from before a restart stays within reach (Run, Results).
         if (sending) setBatchId((open) => open ?? sending);
-        if (last && RESTORABLE.includes(last)) setScreen(last as Screen);
-        else setScreen(accounts.length > 0 ? 'import' : 'accounts');
+        // The navigation is there while the app opens; a screen the clerk chose meanwhile is kept.
+        if (!chosen.current) {
+          if (last && RESTORABLE.includes(last)) setScreen(last as Screen);
+          else setScreen(accounts.length > 0 ? 'import' : 'accounts');
+        }
         setStart({ state: 'ready' });
       })
       .catch((error: unknown) => {
@@ -116,7 +121,10 @@ export function App() {
     [],
   );
 
-  const go = useCallback((next: Screen) => setScreen(next), []);
+  const go = useCallback((next: Screen) => {
+    chosen.current = true;
+    setScreen(next);
+  }, []);
 
   function batchStarted(id: string, problem: string | null) {
     setBatchId(id);

@@ -28,7 +28,12 @@ export interface App {
   /** Every text main put on the clipboard (the clipboard's test double). */
   clipboard: string[];
   /** Opens the app in the page, with the bridge in place. */
-  open(page: Page): Promise<void>;
+  open(page: Page, options?: OpenOptions): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Awaited before each request from the page is handled: a test holds a request until it lets it go. */
+  beforeRequest?: (channel: unknown) => Promise<void>;
 }
 
 declare global {
@@ -75,11 +80,12 @@ export const test = base.extend<{ app: App }>({
       service,
       exportDir,
       clipboard,
-      async open(page) {
+      async open(page, options = {}) {
         pages.push(page);
-        await page.exposeBinding('__bulkCancelInvoke', (_source, channel: unknown, payload: unknown) =>
-          dispatch(service.handlers, channel, payload),
-        );
+        await page.exposeBinding('__bulkCancelInvoke', async (_source, channel: unknown, payload: unknown) => {
+          await options.beforeRequest?.(channel);
+          return dispatch(service.handlers, channel, payload);
+        });
         await page.addInitScript(() => {
           const listeners = new Map<string, Set<(payload: unknown) => void>>();
           window.__bulkCancelEmit = (event, payload) => listeners.get(event)?.forEach((listener) => listener(payload));
