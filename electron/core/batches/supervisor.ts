@@ -5,6 +5,11 @@
  * window learns of progress from these events alone, so every change of a batch is reported (start,
  * pause, resume, stop and retry, each answered with the batch's summary too; the last progress of a
  * burst; and, while a batch sends, a quiet moment, so its rate and what holds it up stay current).
+ *
+ * Why one file of ~330 lines: every function here reads or writes the one `Runs` record (what this
+ * process knows of its running batches); split, that record would have to travel through a module
+ * boundary with every detail exposed. The parts that need no `Runs` live beside it: progress.ts
+ * (throttled events), estimate.ts (time left), queue/summary.ts (the read model).
  */
 import type { BatchSummary, EventName, EventPayload } from '../../../shared/contract';
 import { waitingCount, type RetryScope } from '../../../shared/domain';
