@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccount, type Account } from '../../electron/core/accounts';
 import { MAX_BODY_BYTES } from '../../electron/core/providers/http';
@@ -82,6 +82,10 @@ let server: Server;
 let origin: string;
 let script: AnswerSpec[] = [];
 let served = 0;
+/** Settles when the connection closes, for every connection to the server. */
+const closing = new WeakMap<Socket, Promise<void>>();
+/** The connections the answers of the last drain went out on, each settled once it has closed. */
+let connectionsClosed: (Promise<void> | undefined)[] = [];
 
 function respond(response: ServerResponse, spec: AnswerSpec, requestBody: string): void {
   const headers: Record<string, string> = {};
@@ -139,6 +143,7 @@ let world: TestWorld;
 const accounts: Record<string, Account> = {};
 beforeAll(async () => {
   server = createServer((request, response) => {
+    connectionsClosed.push(closing.get(request.socket));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -148,6 +153,9 @@ beforeAll(async () => {
     });
     // The client stops reading an answer over the limit: the connection goes, nothing to do.
     response.on('error', () => undefined);
+  });
+  server.on('connection', (socket: Socket) => {
+    closing.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -195,6 +203,7 @@ async function drain(
 ) {
   script = answers;
   served = 0;
+  connectionsClosed = [];
   const queued = queueList(world.db, references, action, {
     electio: accounts.electio?.id,
     'sorted-pro': accounts['sorted-pro']?.id,
@@ -309,6 +318,23 @@ describe('provider answers that are not what they should be', () => {
           message: expect.stringMatching(/HTTP 200 with an answer too large to read/),
         }),
       ]);
+    }
+  });
+
+  // Regression: Node's fetch refused a redirect with its body unread and its connection open; the
+  // server kept sending, and closing the server at the end of the file waited forever.
+  it('closes the connection of a refused redirect, its body unread', async () => {
+    for (const [transport, declared] of TRANSPORT_NAMES.flatMap((name) => [[name, true] as const, [name, false] as const])) {
+      const redirect: AnswerSpec = {
+        status: 302,
+        contentType: 'text/html',
+        retryAfter: null,
+        body: { kind: 'large', bytes: MAX_BODY_BYTES + 1024, declared },
+      };
+      const drained = await drain([redirect], 'cancel', false, ['sp_00000000000000000001'], transport);
+      expect(drained?.items).toEqual([expect.objectContaining({ state: 'failed', reason: 'network' })]);
+      // A connection left open keeps this waiting until the test times out.
+      await Promise.all(connectionsClosed);
     }
   });
 });

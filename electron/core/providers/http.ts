@@ -90,7 +90,11 @@ export function createHttp(transport: Transport, timeoutMs: number): Http {
           tooLarge,
         };
       } catch (error) {
-        return toFailure(error, controller.signal.aborted, timeoutMs);
+        const failure = toFailure(error, controller.signal.aborted, timeoutMs);
+        // A fetch that refuses a redirect drops the answer with its body unread and its connection open
+        // (Node's fetch does): a server still sending would hold that connection forever. End it.
+        controller.abort();
+        return failure;
       } finally {
         clearTimeout(timer);
       }
