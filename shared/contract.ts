@@ -396,6 +396,14 @@ export const channels = {
     /** `path` is null when the clerk cancelled the save dialog. */
     response: z.object({ path: z.string().nullable(), rows: z.number().int() }),
   },
+  /**
+   * How long a previewed list would take with these account choices, each account at its pace: the
+   * estimate shown before confirming. Null while an account is still to be chosen, or with no pace.
+   */
+  'import.estimate': {
+    request: z.object({ draftId: Id, accounts: AccountChoices }).strict(),
+    response: TimeLeft.nullable(),
+  },
   /** Queues a previewed list as a new batch, once: the draft is gone afterwards. */
   'import.confirm': {
     request: z.object({ draftId: Id, accounts: AccountChoices }).strict(),

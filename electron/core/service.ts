@@ -20,7 +20,7 @@ import { importHandlers } from './handlers/import';
 import { resultHandlers } from './handlers/results';
 import { silentLog, type Log } from './log';
 import type { Transport } from './providers/http';
-import type { RunOptions } from './queue/runner';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from './queue/runner';
 
 export interface ServiceDeps extends ShellHooks {
   db: Db;
@@ -65,7 +65,16 @@ export function createService(deps: ServiceDeps): AppService {
     runOptions: deps.runOptions,
     log,
   });
-  const context: HandlerContext = { db, credentials, log, now, supervisor, transport: deps.transport, shell: deps };
+  const context: HandlerContext = {
+    db,
+    credentials,
+    log,
+    now,
+    supervisor,
+    transport: deps.transport,
+    runOptions: { ...DEFAULT_RUN_OPTIONS, ...deps.runOptions },
+    shell: deps,
+  };
   const handlers: Handlers = {
     ...accountHandlers(context),
     ...importHandlers(context),

@@ -9,11 +9,11 @@ import { useEffect, type RefObject } from 'react';
 /** Frames to wait for a heading that is not drawn yet (a screen still loading). */
 const HEADING_TRIES = 10;
 
-/** Focuses the first heading in `root` (made focusable by script, out of the tab order). */
-export function focusHeading(root: HTMLElement | null, tries = HEADING_TRIES): void {
-  const heading = root?.querySelector<HTMLElement>('h1');
+/** Focuses the first heading (`h1`, or `level`) in `root`, made focusable by script, out of the tab order. */
+export function focusHeading(root: HTMLElement | null, level: 'h1' | 'h2' = 'h1', tries = HEADING_TRIES): void {
+  const heading = root?.querySelector<HTMLElement>(level);
   if (!heading) {
-    if (tries > 0) requestAnimationFrame(() => focusHeading(root, tries - 1));
+    if (tries > 0) requestAnimationFrame(() => focusHeading(root, level, tries - 1));
     return;
   }
   if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;

@@ -1,14 +1,14 @@
 /** Small helpers that turn numbers, dates and provider ids into the words a clerk reads. */
 import { PROVIDER_LABELS, type ProviderId } from '../../shared/domain';
 
-/** "1 shipment", "3 shipments". */
+/** "1 shipment", "12,480 shipments": the number grouped for reading. */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
-/** "1 row", "12,480 rows": like `plural`, with the number grouped for reading. */
-export function countOf(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+/** "an Electio", "a Sendcloud": the name with the article English gives it. */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** The provider's everyday name: "Electio" from "Electio (Sorted PRO v1)". */

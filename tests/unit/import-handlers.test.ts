@@ -4,7 +4,7 @@
  * neither needs an account's key, so the keychain is never asked.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImportPreview } from '../../shared/contract';
+import type { ImportPreview, TimeLeft } from '../../shared/contract';
 import { withSessionFallback } from '../../electron/core/credentials/session';
 import type { CredentialStore } from '../../electron/core/credentials/store';
 import { dispatch } from '../../electron/core/dispatch';
@@ -104,6 +104,31 @@ describe('import: one trip per fact', () => {
     });
     expect(await batches()).toBe(1);
     expect(keys.reads).toBe(0);
+  });
+
+  it('estimates a list before it is confirmed: each account at its own pace, the slowest lane the answer', async () => {
+    await call('accounts.add', {
+      provider: 'sendcloud',
+      name: 'Shop',
+      baseUrl: 'http://127.0.0.1:9',
+      secret: 'public:secret',
+      settings: { integrationId: 7, authKind: 'basic' },
+    });
+    const uuids = Array.from({ length: 250 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+    const { draftId, groups } = await call<ImportPreview>('import.preview', pasted([ref(1), ref(2), ...uuids]));
+    // Two Electio accounts and none chosen yet: no estimate until the clerk chooses.
+    expect(await call('import.estimate', { draftId, accounts: {} })).toBeNull();
+    const main = groups.find((group) => group.provider === 'electio')?.accounts[0]?.id;
+    const before = Date.now();
+    const estimate = await call<TimeLeft>('import.estimate', { draftId, accounts: { electio: main } });
+    // Sendcloud sends one shipment a request, 100 requests a minute: 250 take 150 s. Electio's two go in one list.
+    expect(estimate.lanes).toEqual([
+      { accountName: 'Electio main', provider: 'electio', waiting: 2, seconds: 0.01 },
+      { accountName: 'Shop', provider: 'sendcloud', waiting: 250, seconds: 150 },
+    ]);
+    expect(estimate.seconds).toBe(150);
+    expect(Date.parse(estimate.doneBy) - before).toBeGreaterThanOrEqual(150_000);
+    expect(await batches()).toBe(0);
   });
 
   it('refuses a confirm of a draft it never made, and queues nothing', async () => {

@@ -35,23 +35,40 @@ export function batchLanes(db: Db, batchId: string, chunkSize: number, pacing: b
        GROUP BY i.account_key`,
     )
     .all(batchId) as { id: string; name: string; provider: ProviderId; settings: string; waiting: number }[];
-  return rows.map((row) => {
-    const account: Account = {
-      id: row.id,
-      name: row.name,
-      provider: row.provider,
-      baseUrl: '',
-      settings: JSON.parse(row.settings),
-    };
-    const perRequest = PROVIDERS[row.provider].bulk ? chunkSize : 1;
-    return {
-      accountId: row.id,
-      accountName: row.name,
-      provider: row.provider,
-      waiting: row.waiting,
-      pacePerMinute: pacing ? ratePerMinute(account) * perRequest : Infinity,
-    };
+  return rows.map((row) =>
+    laneOf({ id: row.id, name: row.name, provider: row.provider, baseUrl: '', settings: JSON.parse(row.settings) }, row.waiting, {
+      chunkSize,
+      pacing,
+    }),
+  );
+}
+
+/**
+ * The time a list would take before it is queued, for the Confirm screen: its routes as lanes, each
+ * at its account's pace (nothing is measured yet). Null when a lane has no pace (pacing is off).
+ */
+export function plannedTimeLeft(
+  routes: readonly { accountId: string; items: number }[],
+  accounts: readonly Account[],
+  options: { chunkSize: number; pacing: boolean },
+  at: number,
+): TimeLeft | null {
+  const lanes = routes.flatMap((route) => {
+    const account = accounts.find((candidate) => candidate.id === route.accountId);
+    return account ? [laneOf(account, route.items, options)] : [];
   });
+  return timeLeftEstimator().estimate(lanes, at);
+}
+
+function laneOf(account: Account, waiting: number, { chunkSize, pacing }: { chunkSize: number; pacing: boolean }): Lane {
+  const perRequest = PROVIDERS[account.provider].bulk ? chunkSize : 1;
+  return {
+    accountId: account.id,
+    accountName: account.name,
+    provider: account.provider,
+    waiting,
+    pacePerMinute: pacing ? ratePerMinute(account) * perRequest : Infinity,
+  };
 }
 
 interface Sample {

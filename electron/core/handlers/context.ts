@@ -8,6 +8,7 @@ import type { SessionCredentials } from '../credentials/session';
 import type { Db } from '../db/open';
 import type { Log } from '../log';
 import type { Transport } from '../providers/http';
+import type { RunOptions } from '../queue/runner';
 
 export type Handlers = { [C in Channel]: (request: Request<C>) => Promise<Response<C>> };
 
@@ -33,5 +34,7 @@ export interface HandlerContext {
   supervisor: BatchSupervisor;
   /** How requests reach the carriers (Electron's net.fetch in the app, undici elsewhere). */
   transport: Transport;
+  /** How batches are sent here (the defaults, with what the caller changed). */
+  runOptions: RunOptions;
   shell: ShellHooks;
 }

@@ -8,7 +8,8 @@ import { PROVIDER_IDS, type ProviderId } from '../../../shared/domain';
 import { listAccounts } from '../accounts';
 import { AppError } from '../errors';
 import type { ImportEntry } from '../import/parse';
-import { planImport, queueImport, readFile, readText, type Decoded } from '../import/source';
+import { planImport, queueImport, readFile, readText, routeEntries, type Decoded } from '../import/source';
+import { plannedTimeLeft } from '../batches/estimate';
 import { batchOrigin } from '../origin';
 import { alreadySucceeded } from '../results';
 import type { AreaHandlers, HandlerContext } from './context';
@@ -22,8 +23,8 @@ const SAMPLE_LIMIT = 100;
 
 export function importHandlers(
   context: HandlerContext,
-): AreaHandlers<'import.preview' | 'import.confirm' | 'import.saveRejected'> {
-  const { db, now, shell } = context;
+): AreaHandlers<'import.preview' | 'import.estimate' | 'import.confirm' | 'import.saveRejected'> {
+  const { db, now, shell, runOptions } = context;
   const drafts = draftStore();
   return {
     'import.preview': async (request) => {
@@ -45,6 +46,13 @@ export function importHandlers(
       const base = (fileName ?? 'pasted list').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
       const path = await saveFile(shell, `${base} rejected rows.csv`, rejectedRowsCsv(plan.rejected));
       return { path, rows: plan.rejected.length };
+    },
+    'import.estimate': async ({ draftId, accounts: choices }) => {
+      const { plan, action } = drafts.get(draftId);
+      const accounts = listAccounts(db);
+      const routing = routeEntries(plan, accounts, choices, action ?? 'cancel');
+      if (routing.ambiguous.length > 0) return null;
+      return plannedTimeLeft(routing.routes, accounts, runOptions, now());
     },
     'import.confirm': async ({ draftId, accounts: choices }) => {
       const draft = drafts.get(draftId);

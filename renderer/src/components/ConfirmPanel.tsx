@@ -1,21 +1,27 @@
 /**
  * The last step before anything is sent: per provider, the account its shipments go through (chosen
- * here when there are several), then in plain sentences how many shipments go through which account
- * and what that does. Cancelling cannot be undone, so it says so; a batch of more than
- * LARGE_BATCH shipments also needs the clerk to tick "I checked this list" before the button works.
+ * here when there are several), then in plain sentences how many shipments go through which account,
+ * what that does (Sendcloud labels a "Cancel" leaves active, with the switch to "Cancel label"), and
+ * how long it will take. The button stays in view at the bottom of the window however long the
+ * preview above it. Cancelling cannot be undone, so it says so; a batch of more than LARGE_BATCH
+ * shipments also needs the clerk to tick "I checked this list" before the button works.
  */
 import { useState } from 'react';
-import type { ImportPreview } from '../../../shared/contract';
+import type { ImportPreview, TimeLeft } from '../../../shared/contract';
 import { actionDescription, PROVIDER_LABELS, type Action, type ProviderId } from '../../../shared/domain';
-import { plural, providerName } from '../format';
+import { plural, formatClock, formatDuration, providerName, withArticle } from '../format';
 import { namedAccount, planRoutes, unnamedItems, type AccountChoices, type Group } from '../routePlan';
 
 interface Props {
   preview: ImportPreview;
   action: Action;
   choices: AccountChoices;
+  /** How long it would take with these choices; null while not known. */
+  estimate: TimeLeft | null;
   onChoose: (provider: ProviderId, accountId: string) => void;
   onConfirm: () => void;
+  /** Reads the list again with "Cancel label", so Sendcloud labels are cancelled. */
+  onSwitchToLabels: () => void;
   onBack: () => void;
   onAddAccount: () => void;
   /** Something is under way (checking the list again, or starting): hold the buttons. */
@@ -26,7 +32,9 @@ interface Props {
 /** More shipments than this need an explicit second confirmation. */
 export const LARGE_BATCH = 1000;
 
-export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, onBack, onAddAccount, busy, starting }: Props) {
+export function ConfirmPanel(props: Props) {
+  const { preview, action, choices, estimate, onChoose, onConfirm, onSwitchToLabels, onBack, onAddAccount, busy, starting } =
+    props;
   /** The number of shipments the clerk ticked "I checked this list" for; a new count asks again. */
   const [checkedFor, setCheckedFor] = useState<number | null>(null);
   const back = (
@@ -49,102 +57,138 @@ export function ConfirmPanel({ preview, action, choices, onChoose, onConfirm, on
   const largeChecked = checkedFor === plan.routed;
   const accountNames = [...new Set(plan.routes.map((route) => route.accountName))];
   const firstWithSelect = preview.groups.find((group) => hasSelect(group))?.provider;
+  const labelsLeft = action === 'cancel-label' ? 0 : (preview.groups.find((group) => group.provider === 'sendcloud')?.items ?? 0);
 
   return (
-    <div className="panel confirm">
-      <h2>Where they go</h2>
-      <ul className="groups">
-        {preview.groups.map((group) => (
-          <GroupRow
-            key={group.provider}
-            group={group}
-            action={action}
-            chosen={choices[group.provider] ?? ''}
-            onChoose={(accountId) => onChoose(group.provider, accountId)}
-            onAddAccount={onAddAccount}
-            busy={busy}
-            first={group.provider === firstWithSelect}
-          />
-        ))}
-      </ul>
+    <>
+      <div className="panel confirm">
+        <h2>Where they go</h2>
+        <ul className="groups">
+          {preview.groups.map((group) => (
+            <GroupRow
+              key={group.provider}
+              group={group}
+              action={action}
+              chosen={choices[group.provider] ?? ''}
+              onChoose={(accountId) => onChoose(group.provider, accountId)}
+              onAddAccount={onAddAccount}
+              busy={busy}
+              first={group.provider === firstWithSelect}
+            />
+          ))}
+        </ul>
 
-      <div className="confirm-summary">
-        {plan.routes.length > 0 && (
-          <>
-            <p className="confirm-lead">When you confirm:</p>
-            <ul className="routes" data-testid="confirm-routes">
-              {plan.routes.map((route) => (
-                <li
-                  key={`${route.accountId}:${route.action}`}
-                  data-testid="confirm-route"
-                  data-account={route.accountName}
-                  data-provider={route.provider}
-                  data-action={route.action}
-                >
-                  <strong>{plural(route.items, 'shipment')}</strong> through <strong>{route.accountName}</strong> —{' '}
-                  {actionDescription(route.action, route.provider)}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        {plan.unchosen.length > 0 && (
-          <p className="notice" role="status">
-            Choose the account for the {plan.unchosen.map(providerName).join(' and ')} shipments.
-          </p>
-        )}
-        {plan.unroutable > 0 && (
-          <p className="notice" data-testid="confirm-unroutable">
-            {plural(plan.unroutable, 'shipment')} {plan.unroutable === 1 ? 'has' : 'have'} no account to go through and will be
-            rejected.
-          </p>
-        )}
-        {preview.alreadyDone.total > 0 && (
-          <p className="notice" data-testid="confirm-already-done">
-            {plural(preview.alreadyDone.total, 'shipment')} in this list {preview.alreadyDone.total === 1 ? 'was' : 'were'}{' '}
-            already cancelled in an earlier batch; {preview.alreadyDone.total === 1 ? 'it is' : 'they are'} sent again (see
-            above).
-          </p>
-        )}
+        <div className="confirm-summary">
+          {plan.routes.length > 0 && (
+            <>
+              <p className="confirm-lead">When you confirm:</p>
+              <ul className="routes" data-testid="confirm-routes">
+                {plan.routes.map((route) => (
+                  <li
+                    key={`${route.accountId}:${route.action}`}
+                    data-testid="confirm-route"
+                    data-account={route.accountName}
+                    data-provider={route.provider}
+                    data-action={route.action}
+                  >
+                    <strong>{plural(route.items, 'shipment')}</strong> through <strong>{route.accountName}</strong> —{' '}
+                    {actionDescription(route.action, route.provider)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {plan.unchosen.length > 0 && (
+            <p className="notice" role="status">
+              Choose the account for the {plan.unchosen.map(providerName).join(' and ')} shipments.
+            </p>
+          )}
+          {labelsLeft > 0 && (
+            <div className="notice labels-left" data-testid="confirm-labels-left">
+              <p>
+                <strong>The labels of {plural(labelsLeft, 'Sendcloud shipment')} will not be cancelled.</strong> This action
+                removes {labelsLeft === 1 ? 'it' : 'them'} from the Sendcloud shop integration only; a label already made stays
+                active and can still be used and charged.
+              </p>
+              <button type="button" className="button" data-testid="switch-to-labels" onClick={onSwitchToLabels} disabled={busy}>
+                Cancel the labels instead
+              </button>
+            </div>
+          )}
+          {plan.unroutable > 0 && (
+            <p className="notice" data-testid="confirm-unroutable">
+              {plural(plan.unroutable, 'shipment')} {plan.unroutable === 1 ? 'has' : 'have'} no account to go through and will be
+              rejected.
+            </p>
+          )}
+          {preview.alreadyDone.total > 0 && (
+            <p className="notice" data-testid="confirm-already-done">
+              {plural(preview.alreadyDone.total, 'shipment')} in this list {preview.alreadyDone.total === 1 ? 'was' : 'were'}{' '}
+              already cancelled in an earlier batch; {preview.alreadyDone.total === 1 ? 'it is' : 'they are'} sent again (see
+              above).
+            </p>
+          )}
+          {plan.routed > 0 && plan.unchosen.length === 0 && <Estimate estimate={estimate} />}
+        </div>
+      </div>
+
+      <div className="confirm-bar" role="region" aria-label="Confirm">
         {plan.routed > 0 && (
           <p className="confirm-sentence" data-testid="confirm-sentence">
             <strong>Cancelling cannot be undone.</strong> {plural(plan.routed, 'shipment')} will be sent through{' '}
             {joinNames(accountNames)} as soon as you confirm.
           </p>
         )}
-        {large && plan.unchosen.length === 0 && (
-          <label className="confirm-large">
-            <input
-              type="checkbox"
-              data-testid="confirm-large"
-              checked={largeChecked}
-              onChange={(e) => setCheckedFor(e.target.checked ? plan.routed : null)}
-              disabled={busy}
-            />
-            <span>I checked this list: cancel all {plan.routed} shipments</span>
-          </label>
+        <div className="actions">
+          {large && plan.unchosen.length === 0 && (
+            <label className="confirm-large">
+              <input
+                type="checkbox"
+                data-testid="confirm-large"
+                checked={largeChecked}
+                onChange={(e) => setCheckedFor(e.target.checked ? plan.routed : null)}
+                disabled={busy}
+              />
+              <span>I checked this list: cancel all {plural(plan.routed, 'shipment')}</span>
+            </label>
+          )}
+          <button
+            type="button"
+            className="button danger"
+            data-testid="confirm-button"
+            onClick={onConfirm}
+            disabled={busy || plan.routed === 0 || plan.unchosen.length > 0 || (large && !largeChecked)}
+            aria-describedby={large && !largeChecked ? 'confirm-large-hint' : undefined}
+          >
+            {starting ? 'Starting…' : `Cancel ${plural(plan.routed, 'shipment')}`}
+          </button>
+          {back}
+        </div>
+        {large && !largeChecked && plan.unchosen.length === 0 && (
+          <p className="muted small confirm-hint" id="confirm-large-hint">
+            This is a large batch: tick “I checked this list” to enable the button.
+          </p>
         )}
       </div>
+    </>
+  );
+}
 
-      <div className="actions">
-        <button
-          type="button"
-          className="button danger"
-          data-testid="confirm-button"
-          onClick={onConfirm}
-          disabled={busy || plan.routed === 0 || plan.unchosen.length > 0 || (large && !largeChecked)}
-          aria-describedby={large && !largeChecked ? 'confirm-large-hint' : undefined}
-        >
-          {starting ? 'Starting…' : `Cancel ${plural(plan.routed, 'shipment')}`}
-        </button>
-        {back}
-      </div>
-      {large && !largeChecked && plan.unchosen.length === 0 && (
-        <p className="muted small" id="confirm-large-hint">
-          This is a large batch: tick “I checked this list” above to enable the button.
-        </p>
+/** How long sending will take at the accounts' paces, and the account that takes longest when there are several. */
+function Estimate({ estimate }: { estimate: TimeLeft | null }) {
+  if (!estimate) return null;
+  const slowest = estimate.lanes.find((lane) => lane.seconds === estimate.seconds);
+  return (
+    <p className="confirm-estimate" data-testid="confirm-estimate">
+      Sending takes {formatDuration(estimate.seconds)} at the accounts’ paces: done by {formatClock(estimate.doneBy)}
+      {slowest && estimate.lanes.length > 1 && (
+        <>
+          {' '}
+          (longest: {slowest.accountName}, {plural(slowest.waiting, 'shipment')})
+        </>
       )}
-    </div>
+      .
+    </p>
   );
 }
 
@@ -203,7 +247,7 @@ function GroupRow({ group, action, chosen, onChoose, onAddAccount, busy, first }
             No {name} account: add one. Until then these {plural(rest, 'shipment')} will be rejected.
           </p>
           <button type="button" className="button" data-testid={`add-account-${group.provider}`} onClick={onAddAccount}>
-            Add a {name} account
+            Add {withArticle(name)} account
           </button>
         </div>
       )}
@@ -215,7 +259,7 @@ function GroupRow({ group, action, chosen, onChoose, onAddAccount, busy, first }
             {group.accounts.length > 1 && <span className="hint"> · {group.accounts.length} accounts to choose from</span>}
           </span>
           <select id={selectId} data-testid={selectId} value={chosen} onChange={(e) => onChoose(e.target.value)} disabled={busy}>
-            {!group.accounts.some((a) => a.id === chosen) && <option value="">Choose a {name} account…</option>}
+            {!group.accounts.some((a) => a.id === chosen) && <option value="">Choose {withArticle(name)} account…</option>}
             {group.accounts.map((account) => (
               <option key={account.id} value={account.id}>
                 {account.name}

@@ -33,7 +33,7 @@ export function OutcomeBar({ counts, total }: Props) {
       aria-valuemin={0}
       aria-valuemax={total}
       aria-valuenow={done}
-      aria-valuetext={`${done} of ${total} finished`}
+      aria-valuetext={`${done.toLocaleString()} of ${total.toLocaleString()} finished`}
       data-testid="progress"
     >
       {total > 0 &&

@@ -47,7 +47,9 @@ export function PreviewPanel({ preview, sheet, onSheet, onColumn, busy = false }
         {preview.groups.length > 0 ? (
           <>
             <dt>{preview.groups.length === 1 ? 'Provider' : 'Providers'}</dt>
-            <dd>{preview.groups.map((group) => `${providerName(group.provider)} ${group.items}`).join(' · ')}</dd>
+            <dd>
+              {preview.groups.map((group) => `${providerName(group.provider)} ${group.items.toLocaleString()}`).join(' · ')}
+            </dd>
           </>
         ) : (
           preview.provider && (
@@ -100,7 +102,7 @@ function Count({ label, value, testId, tone }: CountProps) {
   return (
     <div className={tone ? `count ${tone}` : 'count'}>
       <span className="count-value" data-testid={testId}>
-        {value}
+        {value.toLocaleString()}
       </span>
       <span className="count-label">{label}</span>
     </div>
@@ -170,7 +172,7 @@ function AlreadyDone({ preview }: { preview: ImportPreview }) {
     <div className="already-done" data-testid="preview-already-done" role="note">
       <p>
         <strong>
-          {total} of these references {total === 1 ? 'was' : 'were'} already cancelled in an earlier batch.
+          {total.toLocaleString()} of these references {total === 1 ? 'was' : 'were'} already cancelled in an earlier batch.
         </strong>{' '}
         If you confirm, {total === 1 ? 'it is' : 'they are'} sent again: the provider will answer “already cancelled”
         {all ? ', so this batch would change nothing.' : '. Remove them from the list if that was not meant.'}
@@ -215,7 +217,7 @@ function RejectedRows({ preview }: { preview: ImportPreview }) {
         {preview.rejectedTotal > shown && (
           <span className="muted">
             {' '}
-            (showing first {shown} of {preview.rejectedTotal})
+            (showing first {shown.toLocaleString()} of {preview.rejectedTotal.toLocaleString()})
           </span>
         )}
       </summary>

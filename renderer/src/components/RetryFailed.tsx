@@ -5,7 +5,7 @@
  */
 import type { ResultsOverview } from '../../../shared/contract';
 import { mayStillWork, type RetryScope } from '../../../shared/domain';
-import { countOf } from '../format';
+import { plural } from '../format';
 
 /** Failed items, and how many of them may still work, from the overview's counts. */
 export function failedItems(outcomes: ResultsOverview['outcomes']): { failed: number; mayWork: number } {
@@ -44,7 +44,7 @@ export function RetryFailed({ failed, mayWork, busy, held = false, onRetry }: Pr
           aria-disabled={wait}
           title="Sends again the items that failed for a reason that may pass: no connection, the provider failing or busy, a refused key"
         >
-          {busy === 'may-work' ? 'Retrying…' : `Retry ${countOf(mayWork, 'item')} that may still work`}
+          {busy === 'may-work' ? 'Retrying…' : `Retry ${plural(mayWork, 'item')} that may still work`}
         </button>
       )}
       <button
@@ -55,15 +55,15 @@ export function RetryFailed({ failed, mayWork, busy, held = false, onRetry }: Pr
         aria-disabled={wait}
         title={
           final > 0
-            ? `Sends every failed item again, with the ${countOf(final, 'item')} that failed for good (too late, not found, invalid): they will most likely fail again`
+            ? `Sends every failed item again, with the ${plural(final, 'item')} that failed for good (too late, not found, invalid): they will most likely fail again`
             : 'Sends every failed item again'
         }
       >
         {busy === 'all'
           ? 'Retrying…'
           : final > 0
-            ? `Retry all ${countOf(failed, 'failed item')}`
-            : `Retry ${countOf(failed, 'failed item')}`}
+            ? `Retry all ${plural(failed, 'failed item')}`
+            : `Retry ${plural(failed, 'failed item')}`}
       </button>
     </>
   );

@@ -1,15 +1,19 @@
 /**
  * Import: the clerk chooses what to do (cancel, cancel then delete, cancel label), brings a list of
  * shipment references (choose a file, drop one, or paste), checks the preview main makes of it,
- * picks the account per provider where there are several, and confirms; the batch then starts.
+ * picks the account per provider where there are several, sees how long it will take, and confirms;
+ * the batch then starts. Going back to choose another list keeps the checked one until another
+ * replaces it.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import type { ImportInput, ImportPreview } from '../../../shared/contract';
+import type { ImportInput, ImportPreview, TimeLeft } from '../../../shared/contract';
 import type { Action, ProviderId } from '../../../shared/domain';
 import { ApiError, call, messageOf } from '../api';
 import { ActionChoice } from '../components/ActionChoice';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { PreviewPanel } from '../components/PreviewPanel';
+import { focusHeading } from '../focus';
+import { plural } from '../format';
 import { sourceFromFile, sourceFromText } from '../importSource';
 import { defaultChoices, type AccountChoices } from '../routePlan';
 
@@ -37,6 +41,18 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>(draft?.action ?? 'cancel');
+  /** The clerk went back to bring another list; the checked one is kept until another replaces it. */
+  const [picking, setPicking] = useState(false);
+  const checked = useRef<HTMLDivElement>(null);
+  const returnButton = useRef<HTMLButtonElement>(null);
+  /** Where focus goes once the screen has changed: the checked list's heading, or the way back to it. */
+  const [focusNext, setFocusNext] = useState<null | 'preview' | 'return'>(null);
+  useEffect(() => {
+    if (focusNext === 'preview') focusHeading(checked.current, 'h2');
+    if (focusNext === 'return') returnButton.current?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
+  const estimate = useEstimate(draft);
 
   /**
    * Asks main for the preview of a new list, or of the kept draft again (another sheet or action,
@@ -59,6 +75,11 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
           : await call('import.preview', { source: from, action: checkAction });
       const earlier = 'draft' in from ? from.draft.choices : {};
       onDraftChange({ action: checkAction, preview, choices: defaultChoices(preview, earlier) });
+      if (!('draft' in from)) {
+        setPicking(false);
+        // A new list was checked: the clerk goes on from its preview, not from the top of the page.
+        setFocusNext('preview');
+      }
       return true;
     } catch (failure) {
       setError(messageOf(failure));
@@ -147,8 +168,8 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
           {error}
         </p>
       )}
-      {draft ? (
-        <>
+      {draft && !picking ? (
+        <div className="checked-list" ref={checked}>
           {busy === 'checking' && (
             <p className="status" role="status">
               Checking the list again…
@@ -165,22 +186,69 @@ export function ImportScreen({ draft, onDraftChange, onStarted, onAddAccount }: 
             preview={draft.preview}
             action={draft.action}
             choices={draft.choices}
+            estimate={estimate}
             onChoose={choose}
             onConfirm={() => void confirm()}
+            onSwitchToLabels={() => void changeAction('cancel-label')}
             onBack={() => {
               setError(null);
-              onDraftChange(null);
+              setPicking(true);
+              setFocusNext('return');
             }}
             onAddAccount={onAddAccount}
             busy={busy !== null}
             starting={busy === 'starting'}
           />
-        </>
+        </div>
       ) : (
-        <SourcePicker action={action} busy={busy} onFile={(file) => void readFile(file)} onText={checkPastedText} />
+        <>
+          {draft && (
+            <div className="notice kept-list" role="status" data-testid="kept-list">
+              <span>
+                Your checked list ({draft.preview.fileName ?? 'pasted list'}, {plural(draft.preview.items, 'shipment')}) is kept
+                until you check another one.
+              </span>
+              <button
+                ref={returnButton}
+                type="button"
+                className="button"
+                data-testid="return-to-list"
+                onClick={() => {
+                  setPicking(false);
+                  setFocusNext('preview');
+                }}
+                disabled={busy !== null}
+              >
+                Return to it
+              </button>
+            </div>
+          )}
+          <SourcePicker action={action} busy={busy} onFile={(file) => void readFile(file)} onText={checkPastedText} />
+        </>
       )}
     </section>
   );
+}
+
+/**
+ * How long the checked list would take with the accounts chosen so far, asked of main each time the
+ * list or a choice changes; null until it is known (or while an account is still to be chosen).
+ */
+function useEstimate(draft: ImportDraft | null): TimeLeft | null {
+  const [estimate, setEstimate] = useState<{ for: ImportDraft; value: TimeLeft | null } | null>(null);
+  useEffect(() => {
+    if (!draft || draft.preview.items === 0) return;
+    let current = true;
+    call('import.estimate', { draftId: draft.preview.draftId, accounts: draft.choices }).then(
+      (value) => current && setEstimate({ for: draft, value }),
+      // No estimate is no reason to hold the clerk up: the Confirm screen simply shows none.
+      () => current && setEstimate({ for: draft, value: null }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [draft]);
+  return estimate && estimate.for === draft ? estimate.value : null;
 }
 
 const PASTE_EXAMPLES: Record<Action, string> = {

@@ -24,7 +24,7 @@ import { OutcomeTiles } from '../components/OutcomeTiles';
 import { NO_SELECTION, ResultsTable, type Selection } from '../components/ResultsTable';
 import { RetryAlert } from '../components/RetryAlert';
 import { failedItems, RetryFailed } from '../components/RetryFailed';
-import { countOf, formatDateTime, plural, providerName } from '../format';
+import { formatDateTime, plural, providerName } from '../format';
 import { isFinished } from '../hooks';
 import {
   countStates,
@@ -232,7 +232,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
         return;
       }
       const text = rowsToTsv(copied);
-      const what = countOf(copied.length, 'row');
+      const what = plural(copied.length, 'row');
       if (await copyText(text)) {
         setCopyStatus({
           tone: 'ok',
@@ -255,7 +255,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
   }, []);
 
   const filtered = isFiltered(filters);
-  const scope = filtered ? `the ${countOf(shownTotal, 'item')} shown` : `all ${countOf(total, 'item')}`;
+  const scope = filtered ? `the ${plural(shownTotal, 'item')} shown` : `all ${plural(total, 'item')}`;
   const selected = selection.ids.size;
 
   return (
@@ -265,7 +265,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
           <h1 id="results-title">Results</h1>
           {batch && (
             <p className="lead" data-testid="results-batch">
-              {batch.sourceName ?? 'Pasted list'} · started {formatDateTime(batch.createdAt)} · {countOf(batch.total, 'item')}
+              {batch.sourceName ?? 'Pasted list'} · started {formatDateTime(batch.createdAt)} · {plural(batch.total, 'item')}
             </p>
           )}
         </div>
@@ -382,7 +382,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
           />
           <div className="table-bar" role="group" aria-label="Rows shown">
             <span className="muted small" role="status" data-testid="results-count">
-              {shownTotal === total ? countOf(total, 'item') : `${shownTotal.toLocaleString()} of ${countOf(total, 'item')}`}
+              {shownTotal === total ? plural(total, 'item') : `${shownTotal.toLocaleString()} of ${plural(total, 'item')}`}
               {selected > 0 && ` · ${selected.toLocaleString()} selected`}
             </span>
             <p className="small export-line" role="status">
@@ -407,7 +407,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
                 aria-keyshortcuts="Control+C"
                 title="Copy the selected rows as tab-separated text (Ctrl+C in the table)"
               >
-                {selected > 0 ? `Copy ${countOf(selected, 'row')}` : 'Copy'}
+                {selected > 0 ? `Copy ${plural(selected, 'row')}` : 'Copy'}
               </button>
               <button
                 type="button"

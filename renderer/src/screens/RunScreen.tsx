@@ -9,7 +9,7 @@ import { mayStillWork, REASON_LABELS, type Reason, type RetryScope } from '../..
 import { call, messageOf } from '../api';
 import { doneCount, OutcomeBar, OutcomeCounts } from '../components/OutcomeSummary';
 import { failedItems, RetryFailed } from '../components/RetryFailed';
-import { countOf, formatClock, formatDateTime, formatDuration, formatRate, formatSince, plural } from '../format';
+import { formatClock, formatDateTime, formatDuration, formatRate, formatSince, plural } from '../format';
 import { isFinished, isSending, useBatchSummary } from '../hooks';
 
 interface Props {
@@ -106,7 +106,7 @@ export function RunScreen({ batchId, startProblem, onSeeResults, onOpenAccounts,
       <div className="panel run">
         <div className="progress-head">
           <span className="progress-done" data-testid="progress-done">
-            {done} of {summary.total}
+            {done.toLocaleString()} of {summary.total.toLocaleString()}
           </span>
           <RunState summary={summary} rate={rate} />
         </div>
@@ -282,7 +282,7 @@ function RunState({ summary, rate }: { summary: BatchSummary; rate: number | nul
       </span>
       {slowest && lanes.length > 0 && (
         <span className="small" data-testid="progress-slowest">
-          (slowest: {slowest.accountName}, {countOf(slowest.waiting, 'item')} at its pace)
+          (slowest: {slowest.accountName}, {plural(slowest.waiting, 'item')} at its pace)
         </span>
       )}
     </span>
@@ -304,7 +304,7 @@ function OfflineBanner({ summary }: { summary: BatchSummary }) {
       </span>
       <div className="banner-text">
         <p>
-          <strong>Offline:</strong> {who} {countOf(summary.counts.queued, 'shipment')} waiting to send — Bulk Cancel keeps trying
+          <strong>Offline:</strong> {who} {plural(summary.counts.queued, 'shipment')} waiting to send — Bulk Cancel keeps trying
           by itself; nothing is lost.
         </p>
         <p className="small muted">

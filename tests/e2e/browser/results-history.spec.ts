@@ -87,13 +87,13 @@ test('20,000 rows: confirm, run, filter, attempts, retry failed, export, history
   await page.getByTestId('nav-import').click();
   await accessible(page, 'import-empty');
   await page.getByTestId('file-input').setInputFiles({ name: 'peak-day.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await expect(page.getByTestId('preview-items')).toHaveText('20001', { timeout: 30_000 });
+  await expect(page.getByTestId('preview-items')).toHaveText('20,001', { timeout: 30_000 });
   await expect(page.getByTestId('confirm-button')).toBeDisabled();
   await page.getByTestId('confirm-large').check();
   await accessible(page, 'import-preview');
   await page.getByTestId('confirm-button').click();
 
-  await expect(page.getByTestId('progress-done')).toHaveText('20001 of 20001', { timeout: 120_000 });
+  await expect(page.getByTestId('progress-done')).toHaveText('20,001 of 20,001', { timeout: 120_000 });
   await accessible(page, 'run');
   await expect(page.getByTestId('summary-failed')).toHaveText(String(unknown.length + manifested.length + 1));
 
@@ -150,7 +150,7 @@ test('20,000 rows: confirm, run, filter, attempts, retry failed, export, history
   await page.getByTestId('results-filter').selectOption({ label: 'All' });
   await page.getByTestId('results-reason-filter').selectOption('all');
   await page.getByTestId('export-csv').click();
-  await expect(page.getByTestId('export-status')).toContainText('20001');
+  await expect(page.getByTestId('export-status')).toContainText('20,001 items');
   await page.getByTestId('export-json').click();
   await expect(page.getByTestId('export-status')).toContainText('.json');
   const files = readdirSync(app.exportDir);
