@@ -115,6 +115,13 @@ describe.each(TRANSPORT_NAMES.map((name, i) => ({ name, offset: i * 1000 })))('f
     expect(recorded).toBe(sim.requests.length);
     expect(results.reduce((sum, r) => sum + r.Attempts, 0)).toBe(sim.requests.length);
     expect(results.some((r) => r.Attempts > 1)).toBe(true);
+    // Each answered attempt says what the answer said: the carrier's words, else its status's name.
+    const unexplained = world.db
+      .prepare("SELECT http_status AS status, message FROM attempts WHERE http_status IN (429, 500, 502, 503) AND message = ''")
+      .all();
+    expect(unexplained).toEqual([]);
+    const busy = world.db.prepare('SELECT DISTINCT http_status AS status FROM attempts WHERE http_status >= 429').all();
+    expect(busy.length).toBeGreaterThan(0);
   });
 
   it('offline mid-run: no attempts spent while offline, the run completes when the provider is back', async () => {

@@ -4,6 +4,7 @@
  * the account; an answer that cannot be understood confirms nothing and is asked again; a read-back
  * that fails settles nothing. Each client adds what only its API says (see docs/providers.md).
  */
+import { STATUS_CODES } from 'node:http';
 import { MAX_BODY_BYTES, retryAfterMs, type Http, type HttpAnswer, type HttpRequest, type HttpResult } from './http';
 import { failed, holdAccount, type Outcome, type RequestRecord } from './outcome';
 import type { KeyCheck } from './types';
@@ -22,9 +23,14 @@ export async function send(http: Http, request: HttpRequest, endpoint: string, n
     startedAt,
     durationMs: Math.max(0, now() - startedAt),
     httpStatus: result.kind === 'answer' ? result.status : null,
-    message: result.kind === 'answer' ? '' : result.message,
+    message: result.kind === 'answer' ? answerWords(result) : result.message,
   };
   return { result, record };
+}
+
+/** What an answer said, for its line in the attempt history: the carrier's words, else the status's name ("Service Unavailable"). */
+function answerWords(answer: HttpAnswer): string {
+  return bodyMessage(answer.json) ?? STATUS_CODES[answer.status] ?? `HTTP ${answer.status}`;
 }
 
 /**
