@@ -404,6 +404,7 @@ function BatchResults({ batchId, initial }: { batchId: string; initial: ResultFi
                 className="button small-button"
                 data-testid="results-copy"
                 onClick={() => void copySelected()}
+                disabled={shownTotal === 0}
                 aria-keyshortcuts="Control+C"
                 title="Copy the selected rows as tab-separated text (Ctrl+C in the table)"
               >

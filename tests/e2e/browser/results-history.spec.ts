@@ -103,7 +103,13 @@ test('20,000 rows: confirm, run, filter, attempts, retry failed, export, history
   await page.getByTestId('results-reason-filter').selectOption('too_late');
   await expect(page.getByTestId('results-table')).toBeVisible();
   await expect(page.getByTestId('results-count')).toContainText(`${manifested.length} of`);
+  await expect(page.getByTestId('results-copy')).toBeEnabled();
   await accessible(page, 'results');
+  // A search that finds nothing leaves nothing to copy.
+  await page.getByTestId('results-search').fill('EC-ZZZ-ZZZ-ZZZ');
+  await expect(page.getByTestId('results-copy')).toBeDisabled();
+  await page.getByTestId('results-search').fill('');
+  await expect(page.getByTestId('results-copy')).toBeEnabled();
 
   // One item's attempts.
   await page.getByTestId('results-row').first().click();
