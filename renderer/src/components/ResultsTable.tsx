@@ -11,6 +11,10 @@
  * Home and End move between rows (one row at a time is in the tab order, so Tab leaves the table;
  * coming back lands on a row in view). ArrowUp from the first row reaches the column headers, where
  * ArrowLeft and ArrowRight move, Enter sorts, and ArrowDown goes back to the rows.
+ *
+ * In a narrow window (200% zoom of a laptop screen) each row reflows onto two lines, so the reason and
+ * the message stay in view without scrolling sideways; HTTP, attempts and completion time are then in
+ * the row's attempts (Enter).
  */
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
@@ -20,6 +24,7 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  useSyncExternalStore,
   type FocusEvent,
   type KeyboardEvent,
   type MouseEvent,
@@ -29,7 +34,22 @@ import { actionDescription, REASON_LABELS, type ItemState } from '../../../share
 import { formatDateTime, providerName } from '../format';
 import type { ResultPages } from '../resultPages';
 
+/** A row's height on one line, and on two in a narrow window (kept equal to `.results-row` in styles.css). */
 const ROW_HEIGHT = 28;
+const TWO_LINE_HEIGHT = 48;
+const NARROW = '(max-width: 1099px)';
+
+function subscribeNarrow(onChange: () => void): () => void {
+  const query = window.matchMedia(NARROW);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}
+
+/** The height of a row as the window's width draws it. */
+function useRowHeight(): number {
+  const narrow = useSyncExternalStore(subscribeNarrow, () => window.matchMedia(NARROW).matches);
+  return narrow ? TWO_LINE_HEIGHT : ROW_HEIGHT;
+}
 /** Rows drawn beyond the view on either side. */
 const OVERSCAN = 12;
 
@@ -83,8 +103,6 @@ function nextSort(current: ResultSort | null, key: ResultSort['key']): ResultSor
   return current.direction === 'ascending' ? { key, direction: 'descending' } : null;
 }
 
-const rowHeight = () => ROW_HEIGHT;
-
 /** Whether a row is among those drawn for the view (the view and its overscan). */
 function isNear(index: number, range: { startIndex: number; endIndex: number } | null): boolean {
   return range === null || (index >= range.startIndex - OVERSCAN && index <= range.endIndex + OVERSCAN);
@@ -96,6 +114,7 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
   /** Where the rows were scrolled to, as of the last scroll event (a focus scrolls before it is reported). */
   const viewTop = useRef(0);
   const [active, setActive] = useState(0);
+  const rowHeight = useRowHeight();
   const current = Math.min(active, Math.max(0, total - 1));
   // The row in the tab order stays drawn even when scrolled out of view, so focus on it is never lost.
   const rangeExtractor = useCallback(
@@ -109,11 +128,13 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
-    estimateSize: rowHeight,
+    estimateSize: useCallback(() => rowHeight, [rowHeight]),
     overscan: OVERSCAN,
     useFlushSync: false,
     rangeExtractor,
   });
+  // The window became narrow or wide: every row is placed again at its new height.
+  useLayoutEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const shown = virtualizer.getVirtualItems();
   const inRange = shown.filter((item) => item.index !== current || isNear(item.index, virtualizer.range));
   const first = inRange[0]?.index ?? 0;
@@ -231,7 +252,7 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
       onSelect({ ids, anchor: row.id });
       return;
     }
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
     const end = total - 1;
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
@@ -284,8 +305,8 @@ export function ResultsTable({ rows, total, sort, onSort, selection, onSelect, o
     if (Number.isNaN(index)) return;
     // Focus has already scrolled the row into view; the view the clerk left is the one before that.
     const scrollTop = viewTop.current;
-    const top = Math.ceil(scrollTop / ROW_HEIGHT);
-    const bottom = Math.floor((scrollTop + element.clientHeight) / ROW_HEIGHT) - 1;
+    const top = Math.ceil(scrollTop / rowHeight);
+    const bottom = Math.floor((scrollTop + element.clientHeight) / rowHeight) - 1;
     if (index >= top && index <= bottom) return;
     element.scrollTop = scrollTop;
     focusRow(Math.min(top, total - 1));

@@ -37,6 +37,15 @@ async function look(page: Page, screen: string) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `day-${screen}-zoom200.png`) });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${screen} at 200% needs no sideways scrolling of the page`).toBeLessThanOrEqual(0);
+  // Nor of the results table: its rows reflow onto two lines, the reason and message in view.
+  const table = page.getByTestId('results-table');
+  if ((await table.count()) > 0) {
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `day-${screen}-table-zoom200.png`) });
+    const sideways = await table.evaluate((element) => element.scrollWidth - element.clientWidth);
+    expect(sideways, `${screen} at 200%: the table needs no sideways scrolling`).toBeLessThanOrEqual(0);
+    await expect(table.getByRole('gridcell').filter({ hasText: /\S/ }).first()).toBeInViewport();
+  }
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
