@@ -5,21 +5,31 @@
  * Longer than 300 lines on purpose: the whole contract is read in one place, as one table.
  */
 import { z } from 'zod';
-import {
-  Action,
-  ITEM_STATES,
-  ItemState,
-  PROVIDER_IDS,
-  ProviderId,
-  Reason,
-  REASONS,
-  ResultRecord,
-  RetryScope,
-  StateCounts,
-} from './domain';
+import { ACTIONS, ITEM_STATES, MAX_IMPORT_BYTES, PROVIDER_IDS, REASONS, RETRY_SCOPES } from './domain';
 
-/** Largest list Bulk Cancel imports at once, from a file, stdin or a paste: the app and the CLI share it. */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+// The domain's words as schemas (tests/unit/contract-types.test.ts checks each gives its type in shared/domain.ts).
+export const ProviderId = z.enum(PROVIDER_IDS);
+export const Action = z.enum(ACTIONS);
+export const ItemState = z.enum(ITEM_STATES);
+export const Reason = z.enum(REASONS);
+export const RetryScope = z.enum(RETRY_SCOPES);
+export const ApiLink = z.object({ rel: z.string(), href: z.string() });
+export const ResultRecord = z.object({
+  Data: z.string(),
+  IsSuccess: z.boolean(),
+  Message: z.string(),
+  ApiLinks: z.array(ApiLink).nullable(),
+  Reason: Reason.nullable(),
+  State: ItemState,
+  Provider: ProviderId,
+  Account: z.string(),
+  Action,
+  HttpStatus: z.number().int().nullable(),
+  Attempts: z.number().int(),
+  CompletedAt: z.string().nullable(),
+});
+export const StateCounts = z.record(ItemState, z.number().int());
+
 /** The same limit for pasted text, in characters. */
 export const MAX_IMPORT_TEXT = MAX_IMPORT_BYTES;
 

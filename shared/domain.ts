@@ -1,12 +1,15 @@
 /**
  * Domain words shared by main and renderer: providers, item states, reasons and the
- * per-item result record in the provider's bulk-response shape.
+ * per-item result record in the provider's bulk-response shape. Plain values and types, no schema
+ * library: every command line start-up loads this, and the contract's schemas (shared/contract.ts)
+ * are built from these lists only where a request is validated.
  */
-import { z } from 'zod';
+
+/** Largest list Bulk Cancel imports at once, from a file, stdin or a paste: the app and the CLI share it. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 export const PROVIDER_IDS = ['electio', 'sorted-pro', 'sendcloud'] as const;
-export const ProviderId = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderId>;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
   electio: 'Electio (Sorted PRO v1)',
@@ -21,8 +24,7 @@ export const PROVIDER_LABELS: Record<ProviderId, string> = {
  * Sendcloud label by parcel or shipment id.
  */
 export const ACTIONS = ['cancel', 'cancel-and-delete', 'cancel-label'] as const;
-export const Action = z.enum(ACTIONS);
-export type Action = z.infer<typeof Action>;
+export type Action = (typeof ACTIONS)[number];
 
 export const ACTION_LABELS: Record<Action, string> = {
   cancel: 'Cancel',
@@ -55,8 +57,7 @@ export function actionDescription(action: Action, provider: ProviderId): string 
  * for what the provider did to a shipment, never for our own states.
  */
 export const ITEM_STATES = ['queued', 'in_flight', 'succeeded', 'failed', 'pending', 'stopped'] as const;
-export const ItemState = z.enum(ITEM_STATES);
-export type ItemState = z.infer<typeof ItemState>;
+export type ItemState = (typeof ITEM_STATES)[number];
 export const FINAL_STATES: readonly ItemState[] = ['succeeded', 'failed', 'pending', 'stopped'];
 
 /** Normalised reasons a clerk can filter on, next to the provider's own message. */
@@ -75,8 +76,7 @@ export const REASONS = [
   'provider_error',
   'network',
 ] as const;
-export const Reason = z.enum(REASONS);
-export type Reason = z.infer<typeof Reason>;
+export type Reason = (typeof REASONS)[number];
 
 export const REASON_LABELS: Record<Reason, string> = {
   cancelled: 'Cancelled',
@@ -109,30 +109,29 @@ export function mayStillWork(reason: Reason | null): boolean {
 
 /** Which failed items "retry failed" sends again: all of them, or those that may still work. */
 export const RETRY_SCOPES = ['all', 'may-work'] as const;
-export const RetryScope = z.enum(RETRY_SCOPES);
-export type RetryScope = z.infer<typeof RetryScope>;
+export type RetryScope = (typeof RETRY_SCOPES)[number];
 
-export const ApiLink = z.object({ rel: z.string(), href: z.string() });
-export type ApiLink = z.infer<typeof ApiLink>;
+export interface ApiLink {
+  rel: string;
+  href: string;
+}
 
 /** One item's result, in the bulk-response shape the providers use (`Data`, `IsSuccess`, …). */
-export const ResultRecord = z.object({
-  Data: z.string(),
-  IsSuccess: z.boolean(),
-  Message: z.string(),
-  ApiLinks: z.array(ApiLink).nullable(),
-  Reason: Reason.nullable(),
-  State: ItemState,
-  Provider: ProviderId,
-  Account: z.string(),
-  Action: Action,
-  HttpStatus: z.number().int().nullable(),
-  Attempts: z.number().int(),
-  CompletedAt: z.string().nullable(),
-});
-export type ResultRecord = z.infer<typeof ResultRecord>;
+export interface ResultRecord {
+  Data: string;
+  IsSuccess: boolean;
+  Message: string;
+  ApiLinks: ApiLink[] | null;
+  Reason: Reason | null;
+  State: ItemState;
+  Provider: ProviderId;
+  Account: string;
+  Action: Action;
+  HttpStatus: number | null;
+  Attempts: number;
+  CompletedAt: string | null;
+}
 
-export const StateCounts = z.record(ItemState, z.number().int());
 export type StateCounts = Record<ItemState, number>;
 
 export function emptyCounts(): StateCounts {

@@ -3,7 +3,7 @@
  * `--json` that may stand before or after the command. Bad usage is an AppError (exit 2).
  */
 import { parseArgs } from 'node:util';
-import { ACTIONS, Action, PROVIDER_IDS, ProviderId } from '../../shared/domain';
+import { ACTIONS, PROVIDER_IDS, type Action, type ProviderId } from '../../shared/domain';
 import { AppError } from '../core/errors';
 import { HELP, helpFor } from './help';
 
@@ -131,16 +131,15 @@ export function positiveInteger(
 /** --provider: one of the providers' ids, or none. */
 export function providerOption(value: string | boolean | undefined): ProviderId | undefined {
   if (value === undefined) return undefined;
-  const parsed = ProviderId.safeParse(value);
-  if (!parsed.success)
-    throw new AppError('bad_input', `Unknown provider "${String(value)}". Use one of: ${PROVIDER_IDS.join(', ')}.`);
-  return parsed.data;
+  const found = PROVIDER_IDS.find((id) => id === value);
+  if (!found) throw new AppError('bad_input', `Unknown provider "${String(value)}". Use one of: ${PROVIDER_IDS.join(', ')}.`);
+  return found;
 }
 
 /** --action: one of the actions, `cancel` when none is given. */
 export function actionOption(value: string | boolean | undefined): Action {
   if (value === undefined) return 'cancel';
-  const parsed = Action.safeParse(value);
-  if (!parsed.success) throw new AppError('bad_input', `Unknown action "${String(value)}". Use one of: ${ACTIONS.join(', ')}.`);
-  return parsed.data;
+  const found = ACTIONS.find((action) => action === value);
+  if (!found) throw new AppError('bad_input', `Unknown action "${String(value)}". Use one of: ${ACTIONS.join(', ')}.`);
+  return found;
 }

@@ -3,7 +3,8 @@
  * it against the contract's schema, runs the handler and wraps the answer in the envelope. Errors
  * become a code and a plain sentence; anything unexpected is reported without its details.
  */
-import { MAX_IMPORT_BYTES, channels, isChannel, type Channel, type Envelope } from '../../shared/contract';
+import { channels, isChannel, type Channel, type Envelope } from '../../shared/contract';
+import { MAX_IMPORT_BYTES } from '../../shared/domain';
 import { databaseError } from './db/open';
 import { isAppError } from './errors';
 import type { Handlers } from './service';

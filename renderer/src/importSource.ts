@@ -2,7 +2,8 @@
  * Turns what the clerk gives us (a chosen or dropped file, or pasted text) into the `ImportInput`
  * main reads. Files travel as their raw bytes, once, so main can detect their encoding itself.
  */
-import { MAX_IMPORT_BYTES, MAX_IMPORT_TEXT, type ImportInput } from '../../shared/contract';
+import { MAX_IMPORT_TEXT, type ImportInput } from '../../shared/contract';
+import { MAX_IMPORT_BYTES } from '../../shared/domain';
 
 /** Reads a file the clerk chose or dropped; throws a clerk-readable Error when it cannot be used. */
 export async function sourceFromFile(file: File): Promise<ImportInput> {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { AppErrorShape, CHANNEL_NAMES, MAX_IMPORT_BYTES, channels, type Channel } from '../../shared/contract';
-import { ItemState, ProviderId, Reason } from '../../shared/domain';
+import { AppErrorShape, CHANNEL_NAMES, ItemState, ProviderId, Reason, channels, type Channel } from '../../shared/contract';
+import { MAX_IMPORT_BYTES } from '../../shared/domain';
 import { REQUEST_LIMITS, dispatch } from '../../electron/core/dispatch';
 import { AppError } from '../../electron/core/errors';
 import type { Handlers } from '../../electron/core/service';

@@ -3,7 +3,7 @@
  * cells it may make, and what an .xlsx may unpack to. A huge file, an endless stdin or a zip bomb is
  * refused with one sentence instead of exhausting memory; any real list fits far inside them.
  */
-import { MAX_IMPORT_BYTES } from '../../../shared/contract';
+import { MAX_IMPORT_BYTES } from '../../../shared/domain';
 import { AppError } from '../errors';
 
 export { MAX_IMPORT_BYTES };
