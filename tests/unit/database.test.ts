@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, openDatabase } from '../../electron/core/db/open';
+import { DATABASE_FILE, INTEGRITY_CHECK_EVERY_MS, openDatabase } from '../../electron/core/db/open';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/core/db/migrations';
 import { AppError } from '../../electron/core/errors';
 import { tempDir } from '../support/fixtures';
@@ -62,6 +63,37 @@ describe('the database file', () => {
     const after = new Database(join(dir, DATABASE_FILE));
     expect(after.pragma('user_version', { simple: true })).toBe(999);
     after.close();
+  });
+
+  /** A file closed cleanly at `at`, then damaged on disk: a page of its last table overwritten. */
+  function damagedAfterCleanClose(at: number): { dir: string; file: string } {
+    const dir = fresh();
+    const db = openDatabase(dir, { now: () => at });
+    db.exec('CREATE TABLE filler (x TEXT)');
+    const insert = db.prepare('INSERT INTO filler VALUES (?)');
+    for (let i = 0; i < 2000; i++) insert.run('x'.repeat(400));
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const file = join(dir, DATABASE_FILE);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, statSync(file).size - 2 * pageSize);
+    closeSync(fd);
+    return { dir, file };
+  }
+
+  it('checks the whole file after an end that was not clean, and refuses a damaged one', () => {
+    const at = Date.now();
+    const { dir, file } = damagedAfterCleanClose(at);
+    writeFileSync(`${file}-wal`, ''); // what a process that died with the file open leaves behind
+    expect(() => openDatabase(dir, { now: () => at + 1000 })).toThrow(/is damaged/);
+  });
+
+  it('after a clean end, checks the whole file again once a day, not at every start', () => {
+    const at = Date.now();
+    const { dir } = damagedAfterCleanClose(at);
+    // Checked a second ago and closed cleanly since: this start does not read every page.
+    openDatabase(dir, { now: () => at + 1000 }).close();
+    expect(() => openDatabase(dir, { now: () => at + INTEGRITY_CHECK_EVERY_MS })).toThrow(/is damaged/);
   });
 
   it('says plainly when the file is not a database', async () => {
