@@ -7,12 +7,22 @@
     for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
 
+  /** A file's bytes for the JSON bridge (IPC carries them as they are). */
+  const base64 = (bytes) => {
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  };
+
   const listeners = new Map();
   window.__bulkCancelEmit = (event, payload) => listeners.get(event)?.forEach((listener) => listener(payload));
   window.bulkCancel = {
     async invoke(channel, request) {
       const start = performance.now();
-      const response = await fetch('/__bench/invoke', { method: 'POST', body: JSON.stringify({ channel, payload: request }) });
+      const body = JSON.stringify({ channel, payload: request }, (_key, value) =>
+        value instanceof Uint8Array ? { __bytes: base64(value) } : value,
+      );
+      const response = await fetch('/__bench/invoke', { method: 'POST', body });
       const text = await response.text();
       const arrived = performance.now();
       const value = JSON.parse(text);

@@ -42,7 +42,12 @@ export function serveDir(dir: string, invoke: Invoke): ReturnType<typeof serveRe
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const { channel, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { channel: unknown; payload: unknown };
+      // A file's bytes cross IPC as a Uint8Array (structured clone); over JSON the page sends them as base64.
+      const { channel, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8'), (_key, value: unknown) =>
+        typeof value === 'object' && value !== null && '__bytes' in value
+          ? new Uint8Array(Buffer.from(String(value.__bytes), 'base64'))
+          : value,
+      ) as { channel: unknown; payload: unknown };
       void invoke(channel, payload).then((text) => {
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         response.end(text);
