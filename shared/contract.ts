@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ACTIONS, ITEM_STATES, MAX_IMPORT_BYTES, PROVIDER_IDS, REASONS, RETRY_SCOPES } from './domain';
+import { MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE } from './provider-defaults';
 
 // The domain's words as schemas (tests/unit/contract-types.test.ts checks each gives its type in shared/domain.ts).
 export const ProviderId = z.enum(PROVIDER_IDS);
@@ -51,11 +52,6 @@ export type AppErrorShape = z.infer<typeof AppErrorShape>;
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
 const Id = z.string().min(1).max(100);
-
-/** The largest request rate an account may set, in requests per minute (the smallest is 1). */
-export const MAX_RATE_PER_MINUTE = 100_000;
-/** The largest Sendcloud integration id an account may hold (the smallest is 1). */
-export const MAX_INTEGRATION_ID = 2 ** 31;
 
 /**
  * An account's provider fields besides its base URL. None of them is secret. The one definition of

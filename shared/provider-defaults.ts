@@ -4,6 +4,11 @@
  */
 import type { ProviderId } from './domain';
 
+/** The largest request rate an account may set, in requests per minute (the smallest is 1). */
+export const MAX_RATE_PER_MINUTE = 100_000;
+/** The largest Sendcloud integration id an account may hold (the smallest is 1). */
+export const MAX_INTEGRATION_ID = 2 ** 31;
+
 export interface ProviderDefaults {
   /** The API root when an account leaves its base URL blank. */
   readonly baseUrl: string;

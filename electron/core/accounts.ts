@@ -4,9 +4,9 @@
  * A removed account stays in the table (hidden) so history still names it.
  */
 import { randomUUID } from 'node:crypto';
-import { AccountSettings, MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE, type AccountView } from '../../shared/contract';
+import type { AccountSettings, AccountView } from '../../shared/contract';
 import { PROVIDER_LABELS, type ProviderId } from '../../shared/domain';
-import { PROVIDER_DEFAULTS } from '../../shared/provider-defaults';
+import { MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE, PROVIDER_DEFAULTS } from '../../shared/provider-defaults';
 import type { CredentialStore } from './credentials/store';
 import type { SessionCredentials } from './credentials/session';
 import type { Db } from './db/open';
@@ -91,7 +91,7 @@ export async function addAccount(db: Db, credentials: CredentialStore, input: Ne
     name,
     provider: input.provider,
     baseUrl: checkBaseUrl(input.baseUrl ?? PROVIDER_DEFAULTS[input.provider].baseUrl),
-    settings: checkSettings(input.provider, input.settings ?? {}),
+    settings: await checkSettings(input.provider, input.settings ?? {}),
   };
   await storeSecret(credentials, account.id, secret, input.keepInMemory);
   try {
@@ -131,7 +131,7 @@ export async function updateAccount(
     ...current,
     name: changes.name === undefined ? current.name : checkName(db, changes.name, id),
     baseUrl: changes.baseUrl === undefined ? current.baseUrl : checkBaseUrl(changes.baseUrl),
-    settings: changes.settings === undefined ? current.settings : checkSettings(current.provider, changes.settings),
+    settings: changes.settings === undefined ? current.settings : await checkSettings(current.provider, changes.settings),
   };
   if (changes.secret !== undefined)
     await storeSecret(credentials, id, checkSecret(current.provider, changes.secret), changes.keepInMemory);
@@ -215,8 +215,8 @@ export function settingsNotFor(
   return provider === 'sendcloud' ? [] : SENDCLOUD_SETTINGS.filter((field) => given[field] !== undefined);
 }
 
-function checkSettings(provider: ProviderId, settings: AccountSettings): AccountSettings {
-  checkLimits(settings);
+async function checkSettings(provider: ProviderId, settings: AccountSettings): Promise<AccountSettings> {
+  await checkLimits(settings);
   const { ratePerMinute: rate, paceCeilingPerMinute: ceiling, integrationId, authKind, tokenUrl } = settings;
   const pace = {
     ...(rate === undefined ? {} : { ratePerMinute: rate }),
@@ -239,9 +239,14 @@ function checkSettings(provider: ProviderId, settings: AccountSettings): Account
   };
 }
 
-/** The contract's limits, for every caller (a request from the window was checked already; the CLI's was not). */
-function checkLimits(settings: AccountSettings): void {
-  const problem = AccountSettings.safeParse(settings).error?.issues[0];
+/**
+ * The contract's limits, for every caller (a request from the window was checked already; the CLI's was
+ * not). The contract's schemas are loaded here, when an account is added or changed, and not before: a
+ * command that only reads or sends never needs them (they are most of its start-up otherwise).
+ */
+async function checkLimits(settings: AccountSettings): Promise<void> {
+  const { AccountSettings: schema } = await import('../../shared/contract');
+  const problem = schema.safeParse(settings).error?.issues[0];
   if (!problem) return;
   const field = problem.path[0];
   if (field === 'ratePerMinute' || field === 'paceCeilingPerMinute')

@@ -3,7 +3,8 @@
  * anything is opened, see checkUsage in main.ts), and the accounts as the clerk sees them. The key's
  * own commands (`account set-key`, `account check`) are in account-key.ts.
  */
-import { MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE, type AccountSettings, type AccountView } from '../../../shared/contract';
+import type { AccountSettings, AccountView } from '../../../shared/contract';
+import { MAX_INTEGRATION_ID, MAX_RATE_PER_MINUTE } from '../../../shared/provider-defaults';
 import type { ProviderId } from '../../../shared/domain';
 import {
   addAccount,

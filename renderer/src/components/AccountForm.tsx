@@ -11,17 +11,16 @@
  * are one piece of state; splitting it (fields per provider) is left for a change of the form itself.
  */
 import { useState, type FormEvent } from 'react';
-import {
-  MAX_INTEGRATION_ID,
-  MAX_RATE_PER_MINUTE,
-  type AccountSettings,
-  type AccountView,
-  type Request,
-} from '../../../shared/contract';
+import type { AccountSettings, AccountView, Request } from '../../../shared/contract';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../../shared/domain';
 import { ApiError, call, messageOf } from '../api';
 import { providerName } from '../format';
-import { PROVIDER_DEFAULTS, SENDCLOUD_TOKEN_URL } from '../../../shared/provider-defaults';
+import {
+  MAX_INTEGRATION_ID,
+  MAX_RATE_PER_MINUTE,
+  PROVIDER_DEFAULTS,
+  SENDCLOUD_TOKEN_URL,
+} from '../../../shared/provider-defaults';
 import { NAME_EXAMPLES, SENDCLOUD_ACTIONS_SENTENCE } from '../providers';
 
 type AuthKind = NonNullable<AccountSettings['authKind']>;
