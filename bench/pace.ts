@@ -1,14 +1,12 @@
 // Figures 13–14: the automatic pace against carriers that limit their rate, with the real runner in this process and
 // the limit in the simulator: Sendcloud's published limit (100 writes a minute in bursts of 15, time scaled ×60 so a
 // minute lasts a second), and a hidden limit at 5× Sorted PRO's starting pace that answers 429 with Retry-After.
-import { claimerName } from '../electron/core/queue/claimer';
-import { createBatch } from '../electron/core/queue/batch-writes';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../electron/core/queue/runner';
-import { nodeTransport } from '../electron/core/providers/node-transport';
 import { PROVIDER_DEFAULTS } from '../shared/provider-defaults';
 import { SENDCLOUD_DEFAULT_PUBLIC_KEY, SENDCLOUD_DEFAULT_SECRET_KEY, SORTED_DEFAULT_API_KEY } from '../tests/simulator';
 import { log, now, world } from './lib';
-import { BENCH_INTEGRATION, BENCH_REFERENCE, type SimHandle } from './sim';
+import { queueFresh } from './queue';
+import { BENCH_INTEGRATION, type SimHandle } from './sim';
 
 export interface PaceFigure {
   items: number;
@@ -44,34 +42,8 @@ async function pacedRun(sim: SimHandle, spec: PacedRun): Promise<PaceFigure> {
             integrationId: BENCH_INTEGRATION,
           })
         : await w.account('sorted-pro', sim.url, SORTED_DEFAULT_API_KEY);
-    const items = Array.from({ length: spec.count }, (_, i) => ({
-      row: i + 2,
-      reference: BENCH_REFERENCE[spec.provider](spec.from + i),
-      provider: spec.provider,
-      accountId: account.id,
-      action: 'cancel' as const,
-      external: null,
-    }));
-    const batchId = createBatch(w.db, {
-      sourceName: 'bench',
-      action: 'cancel',
-      items,
-      createdBy: null,
-      machine: null,
-      now: Date.now(),
-    });
-    await sim.call({ op: 'add', provider: spec.provider, from: spec.from, count: spec.count });
-    await sim.call({ op: 'latency', ms: 20 });
-    await sim.call({ op: 'clear' });
+    const { batchId, deps } = await queueFresh(w, sim, account.id, { ...spec, latencyMs: 20 });
     await sim.call({ op: 'limit', limit: spec.limit });
-    const deps = {
-      db: w.db,
-      credentials: w.credentials,
-      transport: nodeTransport,
-      now: Date.now,
-      random: Math.random,
-      owner: claimerName('bench'),
-    };
     const started = now();
     const report = await runBatch(deps, batchId, { ...DEFAULT_RUN_OPTIONS, concurrency: 16, paceScale: spec.paceScale });
     const ms = now() - started;

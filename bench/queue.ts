@@ -2,11 +2,12 @@
 import type { ProviderId } from '../shared/domain';
 import { claimerName } from '../electron/core/queue/claimer';
 import { DEFAULT_RUN_OPTIONS, runBatch } from '../electron/core/queue/runner';
+import type { RunnerDeps } from '../electron/core/queue/run-options';
 import { createBatch } from '../electron/core/queue/batch-writes';
-import { ELECTIO_DEFAULT_API_KEY, SORTED_DEFAULT_API_KEY, electioReference, sortedReference } from '../tests/simulator';
+import { ELECTIO_DEFAULT_API_KEY, SORTED_DEFAULT_API_KEY, sortedReference } from '../tests/simulator';
 import { request } from 'undici';
-import { log, now, world } from './lib';
-import type { SimHandle } from './sim';
+import { log, now, world, type World } from './lib';
+import { BENCH_REFERENCE, type SimHandle } from './sim';
 import { nodeTransport } from '../electron/core/providers/node-transport';
 
 type BenchProvider = Extract<ProviderId, 'electio' | 'sorted-pro'>;
@@ -41,7 +42,45 @@ async function measured(work: () => Promise<void>): Promise<{ ms: number; cpuMs:
   return { ms: now() - start, cpuMs: (used.user + used.system) / 1000 };
 }
 
-const reference = (provider: BenchProvider, n: number) => (provider === 'electio' ? electioReference(n) : sortedReference(n));
+/**
+ * Queues `count` fresh shipments from reference number `from` through one account, creates them at the
+ * simulator, which answers after `latencyMs` with an empty request log; and the runner's dependencies.
+ */
+export async function queueFresh(
+  w: World,
+  sim: SimHandle,
+  accountId: string,
+  spec: { provider: keyof typeof BENCH_REFERENCE; from: number; count: number; latencyMs: number },
+): Promise<{ batchId: string; deps: RunnerDeps }> {
+  const items = Array.from({ length: spec.count }, (_, i) => ({
+    row: i + 2,
+    reference: BENCH_REFERENCE[spec.provider](spec.from + i),
+    provider: spec.provider,
+    accountId,
+    action: 'cancel' as const,
+    external: null,
+  }));
+  const batchId = createBatch(w.db, {
+    sourceName: 'bench',
+    action: 'cancel',
+    items,
+    createdBy: null,
+    machine: null,
+    now: Date.now(),
+  });
+  await sim.call({ op: 'add', provider: spec.provider, from: spec.from, count: spec.count });
+  await sim.call({ op: 'latency', ms: spec.latencyMs });
+  await sim.call({ op: 'clear' });
+  const deps: RunnerDeps = {
+    db: w.db,
+    credentials: w.credentials,
+    transport: nodeTransport,
+    now: Date.now,
+    random: Math.random,
+    owner: claimerName('bench'),
+  };
+  return { batchId, deps };
+}
 const KEYS: Record<BenchProvider, string> = { electio: ELECTIO_DEFAULT_API_KEY, 'sorted-pro': SORTED_DEFAULT_API_KEY };
 
 /** Queues the items in a fresh database and times `runBatch` from start to its last result stored. */
@@ -49,33 +88,7 @@ export async function timedRun(sim: SimHandle, spec: RunSpec): Promise<RunResult
   const w = world(spec.synchronous ?? 'FULL');
   try {
     const account = await w.account(spec.provider, sim.url, KEYS[spec.provider]);
-    const items = Array.from({ length: spec.count }, (_, i) => ({
-      row: i + 2,
-      reference: reference(spec.provider, spec.from + i),
-      provider: spec.provider,
-      accountId: account.id,
-      action: 'cancel' as const,
-      external: null,
-    }));
-    const batchId = createBatch(w.db, {
-      sourceName: 'bench',
-      action: 'cancel',
-      items,
-      createdBy: null,
-      machine: null,
-      now: Date.now(),
-    });
-    await sim.call({ op: 'add', provider: spec.provider, from: spec.from, count: spec.count });
-    await sim.call({ op: 'latency', ms: spec.latencyMs });
-    await sim.call({ op: 'clear' });
-    const deps = {
-      db: w.db,
-      credentials: w.credentials,
-      transport: nodeTransport,
-      now: Date.now,
-      random: Math.random,
-      owner: claimerName('bench'),
-    };
+    const { batchId, deps } = await queueFresh(w, sim, account.id, spec);
     const options = {
       ...DEFAULT_RUN_OPTIONS,
       pacing: false,
