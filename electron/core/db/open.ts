@@ -53,7 +53,8 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const checked = uncleanEnd || !checkedRecently(db, now()) ? checkWhole(db, file) : false;
+    const checked = uncleanEnd || !checkedRecently(db, now());
+    if (checked) checkWhole(db, file);
     const migrations = options.migrations ?? MIGRATIONS;
     migrate(db, migrations);
     if (checked && migrations === MIGRATIONS) writeSetting(db, CHECKED_AT, now());
@@ -77,7 +78,7 @@ function checkedRecently(db: Db, at: number): boolean {
 }
 
 /** Reads every page; refuses a damaged file before anything is written to it. */
-function checkWhole(db: Db, file: string): true {
+function checkWhole(db: Db, file: string): void {
   const check = db.pragma('quick_check', { simple: true });
   if (check !== 'ok') {
     throw new AppError(
@@ -85,7 +86,6 @@ function checkWhole(db: Db, file: string): true {
       `The data file ${file} is damaged (${String(check)}). Nothing was changed; restore it from a backup or move it away to start afresh.`,
     );
   }
-  return true;
 }
 
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
