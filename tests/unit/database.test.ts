@@ -111,6 +111,22 @@ describe('the database file', () => {
     expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING COVERING INDEX items_account|USING INDEX items_account/);
     db.close();
   });
+
+  it("reads a batch's waiting accounts and the claims held from indexes, not every item waiting in other batches", () => {
+    const db = openDatabase(fresh());
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((step) => step.detail).join(' | ');
+    // batchPaces: does this account still have items of this batch waiting? One seek on (account, batch).
+    expect(
+      plan(`SELECT 1 FROM items i WHERE i.account_key = ? AND i.batch_key = ? AND i.state IN ('queued', 'in_flight')`, 1, 1),
+    ).toMatch(/INDEX items_account \(account_key=\? AND batch_key=\?\)/);
+    // releaseAbandonedClaims and sendingItems: only the items in flight are read.
+    expect(plan(`SELECT claimed_by, MAX(lease_until) FROM items WHERE state = 'in_flight' GROUP BY claimed_by`)).toMatch(
+      /INDEX items_in_flight/,
+    );
+    expect(plan(`SELECT COUNT(*) FROM items WHERE state = 'in_flight'`)).toMatch(/INDEX items_in_flight/);
+    db.close();
+  });
 });
 
 describe('migrations from every earlier schema version', () => {

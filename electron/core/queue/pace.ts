@@ -260,8 +260,8 @@ export function batchPaces(db: Db, batchId: string): BatchSummary['paces'] {
       `SELECT a.name AS accountName, p.per_minute AS perMinute, p.reason AS reason, p.changed_at AS changedAt
        FROM account_pace p JOIN accounts a ON a.id = p.account_id
        WHERE p.per_minute IS NOT NULL
-         AND EXISTS (SELECT 1 FROM items i WHERE i.account_key = a.key AND i.state IN ('queued', 'in_flight')
-                       AND i.batch_key = (SELECT key FROM batches WHERE id = ?))
+         AND EXISTS (SELECT 1 FROM items i WHERE i.account_key = a.key AND i.batch_key = (SELECT key FROM batches WHERE id = ?)
+                       AND i.state IN ('queued', 'in_flight'))
        ORDER BY a.name`,
     )
     .all(batchId) as { accountName: string; perMinute: number; reason: string; changedAt: number }[];
