@@ -1,7 +1,7 @@
 /**
  * The app's log, for support: one file in the log folder (`bulk-cancel.log`, moved to
- * `bulk-cancel.old.log` when it passes 5 MB, so two files at most), written by electron-log's file
- * transport asynchronously, so a line per attempt costs the sending loop a few microseconds.
+ * `bulk-cancel.old.log` when it passes 5 MB, so two files at most), written asynchronously
+ * (log-file.ts), so a line per attempt costs the sending loop a few microseconds.
  *
  * Every record passes through `redact` on its way to the file: credential headers and fields,
  * Basic/Bearer tokens, OAuth2 secrets and tokens, passwords in URLs, and every value registered as a
@@ -10,8 +10,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import electronLog from 'electron-log/node';
-import { APP_NAME } from './paths';
+import { logFile } from './log-file';
 
 export const REDACTED = '[redacted]';
 export const LOG_FILE = 'bulk-cancel.log';
@@ -173,35 +172,16 @@ export function formatRecord(event: string, fields: Fields | undefined, secrets?
   return redactText(line, secrets);
 }
 
-// electron-log reports its own write failures (disk full, no permission) on its default logger's
-// console. The CLI's stdout and stderr belong to its contract, and a log that cannot be written must
-// never disturb the work, so those reports are dropped.
-electronLog.transports.console.writeFn = () => undefined;
-// Every file path is ours (resolvePathFn below), yet electron-log still asks for an app name and,
-// without Electron, looks for it in the package.json nearest the working folder: run from a folder
-// with none above it, its first write threw and the CLI exited 1 whatever happened.
-electronLog.transports.file.setAppName(APP_NAME);
-
 /** The log in `dir` (created when needed). Logging never throws, even when the file cannot be written. */
 export function openLog(dir: string, maxBytes = LOG_MAX_BYTES): Log {
   const secrets = new Secrets();
-  const logger = electronLog.create({ logId: `bulk-cancel:${dir}` });
-  for (const transport of Object.values(logger.transports)) if (transport) transport.level = false;
-  const file = logger.transports.file;
-  file.level = 'info';
-  file.sync = false;
-  file.maxSize = maxBytes;
-  file.resolvePathFn = () => join(dir, LOG_FILE);
-  file.format = ({ data, level, message }) => [
-    `${message.date.toISOString()} ${level.toUpperCase().padEnd(5)} ${data.join(' ')}`,
-  ];
+  const file = logFile(join(dir, LOG_FILE), join(dir, OLD_LOG_FILE), dir, maxBytes);
   // The one door to the file: every record is redacted here, whatever called the logger.
-  logger.hooks.push((message) => {
-    const [event, fields] = message.data as [unknown, Fields | undefined];
-    return { ...message, data: [formatRecord(String(event), fields, secrets)] };
-  });
-
-  const write = (level: 'error' | 'warn' | 'info') => (event: string, fields?: Fields) => logger[level](event, fields);
+  const write = (level: 'error' | 'warn' | 'info') => {
+    const label = level.toUpperCase().padEnd(5);
+    return (event: string, fields?: Fields) =>
+      file.append(`${new Date().toISOString()} ${label} ${formatRecord(event, fields, secrets)}`);
+  };
   return {
     dir,
     error: write('error'),
@@ -209,13 +189,7 @@ export function openLog(dir: string, maxBytes = LOG_MAX_BYTES): Log {
     info: write('info'),
     addSecret: (secret) => secrets.add(secret),
     redactText: (text) => redactText(text, secrets),
-    async flush() {
-      // electron-log queues asynchronous writes on the file object and offers no flush of its own.
-      const queued = file.getFile() as unknown as { asyncWriteQueue?: readonly string[]; hasActiveAsyncWriting?: boolean };
-      while (queued.hasActiveAsyncWriting || (queued.asyncWriteQueue?.length ?? 0) > 0) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    },
+    flush: () => file.flush(),
     async tail(count) {
       await this.flush();
       const lines: string[] = [];

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,39 @@ describe('the log file', () => {
       expect((await log.tail(1))[0]).toBe(`an old line with ${REDACTED}`);
     } finally {
       small.remove();
+    }
+  });
+
+  it('drops what it cannot write without a word, and writes again once it can', async () => {
+    const place = tempDir();
+    try {
+      const blocked = join(place.path, 'logs');
+      writeFileSync(blocked, 'a file where the log folder should be');
+      const log = openLog(blocked);
+      log.error('lost', { why: 'the folder is a file' });
+      await expect(log.flush()).resolves.toBeUndefined();
+      rmSync(blocked);
+      log.info('kept');
+      await log.flush();
+      expect(readFileSync(join(blocked, LOG_FILE), 'utf8')).toMatch(/INFO {2}kept\n$/);
+    } finally {
+      place.remove();
+    }
+  });
+
+  it('follows the file when another process (the app, the CLI) moved it aside', async () => {
+    const shared = tempDir();
+    try {
+      const log = openLog(shared.path);
+      log.info('first');
+      await log.flush();
+      renameSync(join(shared.path, LOG_FILE), join(shared.path, OLD_LOG_FILE));
+      log.info('second');
+      await log.flush();
+      expect(readFileSync(join(shared.path, OLD_LOG_FILE), 'utf8')).not.toContain('second');
+      expect(readFileSync(join(shared.path, LOG_FILE), 'utf8')).toMatch(/INFO {2}second\n$/);
+    } finally {
+      shared.remove();
     }
   });
 });
