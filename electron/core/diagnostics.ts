@@ -12,7 +12,8 @@ import { listAccounts, viewAccount, type Account } from './accounts';
 import type { CredentialStore } from './credentials/store';
 import type { Db } from './db/open';
 import type { Log } from './log';
-import { batchStates, itemCounts } from './queue/summary';
+import { itemCounts } from './queue/counts';
+import { batchStates } from './queue/summary';
 
 export const DIAGNOSTIC_LOG_LINES = 200;
 

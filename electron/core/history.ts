@@ -6,7 +6,7 @@ import type { HistoryBatch, ReferenceHit } from '../../shared/contract';
 import { totalCount, waitingCount, type Action, type ItemState, type ProviderId, type Reason } from '../../shared/domain';
 import type { Db } from './db/open';
 import { AppError } from './errors';
-import { batchCounts } from './queue/store';
+import { batchCounts } from './queue/counts';
 import { waitingItems } from './queue/summary';
 
 interface BatchRow {

@@ -30,7 +30,25 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-/** A fresh data directory and database, and the real keychain; `close` removes the secrets it stored. */
+/**
+ * The batch counts kept as items move (electron/core/queue/counts.ts) must equal the items counted.
+ * Every test world checks it as it closes, so every writer the tests drive (imports, claims, results,
+ * stops, retries, deletes, crashed claims taken over) is held to it.
+ */
+export function checkCountsKept(db: Db): void {
+  const kept = db.prepare('SELECT batch_key AS batch, bucket, n FROM batch_counts WHERE n <> 0 ORDER BY 1, 2').all();
+  const counted = db
+    .prepare(
+      `SELECT batch_key AS batch, CASE WHEN state IN ('queued', 'in_flight') THEN 'waiting' ELSE state END AS bucket, COUNT(*) AS n
+       FROM items GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all();
+  if (JSON.stringify(kept) !== JSON.stringify(counted)) {
+    throw new Error(`The kept batch counts ${JSON.stringify(kept)} differ from the items counted ${JSON.stringify(counted)}.`);
+  }
+}
+
+/** A fresh data directory and database, and the real keychain; `close` checks the kept counts and removes the secrets it stored. */
 export function testWorld(): TestWorld {
   const dir = tempDir();
   const db = openDatabase(dir.path);
@@ -49,6 +67,7 @@ export function testWorld(): TestWorld {
     db,
     credentials,
     async close() {
+      if (db.open) checkCountsKept(db);
       db.close();
       for (const id of stored) await keychain.delete(id).catch(() => false);
       dir.remove();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, INTEGRITY_CHECK_EVERY_MS, openDatabase } from '../../electron/core/db/open';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/core/db/migrations';
 import { AppError } from '../../electron/core/errors';
+import { batchCounts } from '../../electron/core/queue/counts';
 import { tempDir } from '../support/fixtures';
 
 describe('the database file', () => {
@@ -157,7 +158,12 @@ describe('migrations from every earlier schema version', () => {
         maybe_sent: 0,
       });
       expect(db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE item_id = 7').get()).toEqual({ n: 1 });
+      // The batch's counts are taken from its items once (schema 9), then kept by the writers; they go with the batch.
+      expect(db.prepare('SELECT bucket, n FROM batch_counts').all()).toEqual([{ bucket: 'failed', n: 1 }]);
+      expect(batchCounts(db, 'b')).toMatchObject({ failed: 1, queued: 0, in_flight: 0 });
       db.prepare("UPDATE items SET state = 'pending' WHERE id = 7").run(); // the new state is allowed
+      db.prepare('DELETE FROM batches').run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM batch_counts').get()).toEqual({ n: 0 });
       db.close();
     } finally {
       dir.remove();

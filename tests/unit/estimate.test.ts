@@ -70,6 +70,7 @@ function finish(laneId: string, count: number, at: number): void {
     db,
     claimed.map((item) => ({
       itemId: item.id,
+      batchKey: item.batchKey,
       claim: item.claim,
       state: 'succeeded',
       reason: 'cancelled',

@@ -52,10 +52,11 @@ function settle(batchId: string, outcomes: Record<string, ['succeeded' | 'failed
   const claims = claimItems(db, { batchId, owner: 'test', limit: 1_000, now: at, leaseMs: 1_000, excludeAccounts: [] });
   recordResults(
     db,
-    claims.map(({ id, claim, reference }) => {
+    claims.map(({ id, batchKey, claim, reference }) => {
       const [state, reason, message] = outcomes[reference] ?? ['succeeded', 'cancelled', 'Cancelled.'];
       return {
         itemId: id,
+        batchKey,
         claim,
         state,
         reason: reason as 'cancelled',

@@ -106,6 +106,7 @@ describe('fenced claims', () => {
     const sent = { startedAt: 1, durationMs: 1, endpoint: 'PUT /x', httpStatus: 200, message: '' };
     const late: ItemUpdate = {
       itemId: old.id,
+      batchKey: old.batchKey,
       claim: old.claim,
       state: 'succeeded',
       reason: 'cancelled',

@@ -48,6 +48,7 @@ beforeEach(() => {
       const reason = item.reference === 'no-reason' ? null : (item.reference as Reason);
       return {
         itemId: item.id,
+        batchKey: item.batchKey,
         claim: item.claim,
         state: 'failed',
         reason,

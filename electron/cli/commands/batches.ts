@@ -4,7 +4,8 @@
  */
 import { ITEM_STATES } from '../../../shared/domain';
 import { listBatches } from '../../core/history';
-import { batchCounts, stopQueued } from '../../core/queue/store';
+import { batchCounts } from '../../core/queue/counts';
+import { stopQueued } from '../../core/queue/store';
 import { EXIT, noPositionals, requireBatch, type Context } from '../context';
 
 export function batches({ db, out, positionals }: Context): number {

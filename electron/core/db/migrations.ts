@@ -301,6 +301,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX items_in_flight ON items (batch_key, claimed_by) WHERE state = 'in_flight';
     `,
   },
+  {
+    // Each batch's items by outcome, kept by the writers that move them (queue/counts.ts), so a
+    // batch's counts are read, not counted over its items at every progress tick. Queued and in
+    // flight are one bucket, 'waiting'; the few in flight are counted from items_in_flight.
+    version: 9,
+    sql: `
+      CREATE TABLE batch_counts (
+        batch_key INTEGER NOT NULL REFERENCES batches (key) ON DELETE CASCADE,
+        bucket TEXT NOT NULL CHECK (bucket IN ('waiting', 'succeeded', 'failed', 'pending', 'stopped')),
+        n INTEGER NOT NULL,
+        PRIMARY KEY (batch_key, bucket)
+      ) WITHOUT ROWID;
+      INSERT INTO batch_counts (batch_key, bucket, n)
+        SELECT batch_key, CASE WHEN state IN ('queued', 'in_flight') THEN 'waiting' ELSE state END, COUNT(*)
+        FROM items GROUP BY 1, 2;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

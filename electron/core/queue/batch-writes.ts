@@ -10,6 +10,7 @@ import type { Db } from '../db/open';
 import { preparedOnce } from '../db/statements';
 import { AppError } from '../errors';
 import { claimerName } from './claimer';
+import { countMoves } from './counts';
 
 export interface NewItem {
   row: number;
@@ -75,7 +76,9 @@ function createBatchRows(db: Db, id: string, batch: NewBatch): void {
             batch.machine,
             claimerName('import'),
           ).lastInsertRowid;
-        insertItems(db, batchKey, batch, start, Math.min(items.length, start + ROWS_PER_COMMIT));
+        const end = Math.min(items.length, start + ROWS_PER_COMMIT);
+        insertItems(db, batchKey, batch, start, end);
+        countMoves(db, batchKey, { waiting: end - start });
         if (start + ROWS_PER_COMMIT >= items.length)
           db.prepare('UPDATE batches SET importing = NULL WHERE key = ?').run(batchKey);
       }).immediate();

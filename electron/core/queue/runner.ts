@@ -20,7 +20,8 @@ import { offlineAccounts, type OfflineAccounts } from './offline';
 import { requestSender } from './request';
 import { DEFAULT_RUN_OPTIONS, type AccountAttention, type RunnerDeps, type RunOptions, type RunReport } from './run-options';
 import { senders } from './senders';
-import { batchCounts, isPaused, nextDueAt } from './store';
+import { batchCounts } from './counts';
+import { isPaused, nextDueAt } from './store';
 import { resultWriter, whileBusy, type ResultWriter } from './writer';
 
 export {

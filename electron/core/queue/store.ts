@@ -5,13 +5,16 @@
  * out of the queue. Every write here is one transaction for many items.
  */
 import type { ApiLink, Action, ItemState, ProviderId, Reason } from '../../../shared/domain';
-import { emptyCounts, MAY_STILL_WORK, type RetryScope, type StateCounts } from '../../../shared/domain';
+import { MAY_STILL_WORK, type RetryScope } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { preparedOnce } from '../db/statements';
 import type { RequestRecord } from '../providers/outcome';
+import { countMoves, type Moves } from './counts';
 
 export interface ClaimedItem {
   id: number;
+  /** Its batch's integer key (the batch's counts are kept by it, counts.ts). */
+  batchKey: number;
   seq: number;
   reference: string;
   provider: ProviderId;
@@ -53,7 +56,7 @@ export function claimItems(db: Db, request: ClaimRequest): ClaimedItem[] {
            AND state = 'queued' AND next_attempt_at <= ?
            AND account_key NOT IN (SELECT key FROM accounts WHERE id IN (SELECT value FROM json_each(?)))
          ORDER BY seq LIMIT ?)
-       RETURNING id, seq, reference, provider, (SELECT id FROM accounts WHERE key = account_key) AS accountId, action,
+       RETURNING id, batch_key AS batchKey, seq, reference, provider, (SELECT id FROM accounts WHERE key = account_key) AS accountId, action,
          attempts - round_start AS attempts,
          external_order_id AS externalOrderId, external_shipment_id AS externalShipmentId, step, maybe_sent AS maybeSent, claim`,
   ).all(request.now + request.leaseMs, request.owner, request.batchId, request.now, excluded, request.limit) as (Omit<
@@ -128,12 +131,15 @@ export function isPaused(db: Db, batchId: string): boolean {
 
 /** The clerk stops a batch: what has not been sent is never sent, and says so. */
 export function stopQueued(db: Db, batchId: string, now: number): number {
-  return db
-    .prepare(
-      `UPDATE items SET state = 'stopped', reason = NULL, message = 'Stopped by the clerk before it was sent.', completed_at = ?
-       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'queued'`,
-    )
-    .run(now, batchId).changes;
+  return moveItems(db, batchId, (key) => {
+    const stopped = db
+      .prepare(
+        `UPDATE items SET state = 'stopped', reason = NULL, message = 'Stopped by the clerk before it was sent.', completed_at = ?
+         WHERE batch_key = ? AND state = 'queued'`,
+      )
+      .run(now, key).changes;
+    return { moved: stopped, moves: { waiting: -stopped, stopped } };
+  });
 }
 
 /**
@@ -142,14 +148,30 @@ export function stopQueued(db: Db, batchId: string, now: number): number {
  */
 export function requeueFailed(db: Db, batchId: string, scope: RetryScope = 'all'): number {
   const reasons = scope === 'all' ? '' : 'AND (reason IS NULL OR reason IN (SELECT value FROM json_each(?)))';
-  const params = scope === 'all' ? [batchId] : [batchId, JSON.stringify(MAY_STILL_WORK)];
+  const params = scope === 'all' ? [] : [JSON.stringify(MAY_STILL_WORK)];
+  return moveItems(db, batchId, (key) => {
+    const requeued = db
+      .prepare(
+        `UPDATE items SET state = 'queued', round_start = attempts, next_attempt_at = 0, reason = NULL, message = NULL,
+           http_status = NULL, completed_at = NULL
+         WHERE batch_key = ? AND state = 'failed' ${reasons}`,
+      )
+      .run(key, ...params).changes;
+    return { moved: requeued, moves: { failed: -requeued, waiting: requeued } };
+  });
+}
+
+/** Moves a batch's items (`move` gets its key) and counts the moves, in one transaction; how many moved. */
+function moveItems(db: Db, batchId: string, move: (batchKey: number) => { moved: number; moves: Moves }): number {
   return db
-    .prepare(
-      `UPDATE items SET state = 'queued', round_start = attempts, next_attempt_at = 0, reason = NULL, message = NULL,
-         http_status = NULL, completed_at = NULL
-       WHERE batch_key = (SELECT key FROM batches WHERE id = ?) AND state = 'failed' ${reasons}`,
-    )
-    .run(...params).changes;
+    .transaction(() => {
+      const key = db.prepare('SELECT key FROM batches WHERE id = ?').pluck().get(batchId) as number | undefined;
+      if (key === undefined) return 0;
+      const { moved, moves } = move(key);
+      countMoves(db, key, moves);
+      return moved;
+    })
+    .immediate();
 }
 
 /** One attempt: the requests it made (each recorded) and what it meant for the item. */
@@ -161,6 +183,8 @@ export interface AttemptRecord {
 
 export interface ItemUpdate {
   itemId: number;
+  /** The item's batch (ClaimedItem.batchKey): an outcome it reaches is counted there. */
+  batchKey: number;
   /** The claim the request was sent under: the update is kept only if it is still the item's current claim. */
   claim: number;
   state: Extract<ItemState, 'queued' | 'succeeded' | 'failed' | 'pending'>;
@@ -201,6 +225,8 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
+    // The items that left `waiting`, by batch and outcome: one upsert per outcome of the group (counts.ts).
+    const moved = new Map<number, Moves>();
     for (const u of updates) {
       const { changes } = update.run(
         u.state,
@@ -216,6 +242,12 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
         u.itemId,
         u.claim,
       );
+      if (changes > 0 && u.state !== 'queued') {
+        let moves = moved.get(u.batchKey);
+        if (!moves) moved.set(u.batchKey, (moves = {}));
+        moves.waiting = (moves.waiting ?? 0) - 1;
+        moves[u.state] = (moves[u.state] ?? 0) + 1;
+      }
       for (const request of u.attempt?.requests ?? []) {
         insertAttempt.run(
           u.itemId,
@@ -229,16 +261,8 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
         );
       }
     }
+    for (const [batchKey, moves] of moved) countMoves(db, batchKey, moves);
   }).immediate();
-}
-
-export function batchCounts(db: Db, batchId: string): StateCounts {
-  const counts = emptyCounts();
-  const rows = db
-    .prepare('SELECT state, COUNT(*) AS n FROM items WHERE batch_key = (SELECT key FROM batches WHERE id = ?) GROUP BY state')
-    .all(batchId) as { state: ItemState; n: number }[];
-  for (const row of rows) counts[row.state] = row.n;
-  return counts;
 }
 
 /** When the next queued item of the batch becomes due, or null when none is queued (outside excluded accounts). */

@@ -5,11 +5,11 @@
  * here, and only here.
  */
 import type { BatchSummary } from '../../../shared/contract';
-import { emptyCounts, totalCount, type Action, type ItemState, type StateCounts } from '../../../shared/domain';
+import { totalCount, type Action } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { batchPaces } from './pace';
-import { batchCounts } from './store';
+import { batchCounts } from './counts';
 
 /** Items still waiting: queued, or being sent right now (waitingCount in shared/domain.ts says the same of counts). */
 const WAITING = "state IN ('queued', 'in_flight')";
@@ -94,12 +94,4 @@ export function batchStates(db: Db): { total: number; waiting: number; paused: n
     .all() as { paused: number; waiting: number }[];
   const waiting = rows.filter((row) => row.waiting === 1);
   return { total: rows.length, waiting: waiting.length, paused: waiting.filter((row) => row.paused === 1).length };
-}
-
-/** Every item of the database by state. */
-export function itemCounts(db: Db): StateCounts {
-  const counts = emptyCounts();
-  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM items GROUP BY state').all() as { state: ItemState; n: number }[];
-  for (const row of rows) counts[row.state] = row.n;
-  return counts;
 }

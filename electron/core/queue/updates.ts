@@ -53,6 +53,7 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: Backoff, at: numbe
     // Nothing reached the provider: the item waits for the connection and spends no attempt.
     return {
       itemId: item.id,
+      batchKey: item.batchKey,
       claim: item.claim,
       state: 'queued',
       reason: 'network',
@@ -72,6 +73,7 @@ function toUpdate(item: ClaimedItem, answer: Answer, options: Backoff, at: numbe
   };
   const base = {
     itemId: item.id,
+    batchKey: item.batchKey,
     claim: item.claim,
     message: outcome.message,
     httpStatus: outcome.httpStatus,
