@@ -126,6 +126,13 @@ describe('the database file', () => {
       /INDEX items_in_flight/,
     );
     expect(plan(`SELECT COUNT(*) FROM items WHERE state = 'in_flight'`)).toMatch(/INDEX items_in_flight/);
+    // alreadySucceeded: the succeeded items of each reference only, however many queued copies a list left behind.
+    expect(
+      plan(
+        `SELECT reference, MAX(completed_at) FROM items WHERE state = 'succeeded' AND reference IN (SELECT value FROM json_each(?)) GROUP BY reference`,
+        '[]',
+      ),
+    ).toMatch(/INDEX items_succeeded \(reference=\?\)/);
     db.close();
   });
 });
