@@ -5,7 +5,7 @@
  * permission, the folder removed) drops its lines: the log must never disturb the work.
  *
  * The app and the CLI may append to the same file at once: each appends (O_APPEND), and a writer that
- * finds the file moved aside by the other reopens it before its next write.
+ * finds the file moved aside by the other (checked at most once a second) reopens it.
  */
 import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 
@@ -14,6 +14,9 @@ export interface LogFile {
   /** Resolves once every line appended so far is written (or dropped, when it could not be). */
   flush(): Promise<void>;
 }
+
+/** How stale the knowledge that the file is still in place may be; until then lines may go to the file moved aside (kept). */
+const FOLLOW_CHECK_MS = 1000;
 
 /** The file `path`, moved to `oldPath` (replacing it) when the next write would take it past `maxBytes`. */
 export function logFile(path: string, oldPath: string, dir: string, maxBytes: number): LogFile {
@@ -27,8 +30,14 @@ export function logFile(path: string, oldPath: string, dir: string, maxBytes: nu
     await closing?.handle.close().catch(() => undefined);
   };
 
-  /** The open file, reopened when another process moved it aside (its inode is no longer at `path`). */
+  let checkedAt = -Infinity;
+  /**
+   * The open file, reopened when another process moved it aside (its inode is no longer at `path`).
+   * That is asked at most every FOLLOW_CHECK_MS: a stat per write cost a sending run ~5% of its thread.
+   */
   const current = async () => {
+    if (file && performance.now() - checkedAt < FOLLOW_CHECK_MS) return file;
+    checkedAt = performance.now();
     const atPath = await stat(path).catch(() => null);
     if (file && atPath?.ino === file.ino) return file;
     await close();
