@@ -4,25 +4,38 @@
  * (a line per attempt costs the sending loop a push onto an array). A write that fails (disk full, no
  * permission, the folder removed) drops its lines: the log must never disturb the work.
  *
- * The app and the CLI may append to the same file at once: each appends (O_APPEND), and a writer that
- * finds the file moved aside by the other (checked at most once a second) reopens it.
+ * The app and the CLI may append to the same file at once: each appends (O_APPEND), a writer that
+ * finds the file moved aside by the other (looked at once a second, and before moving it aside
+ * itself) reopens it, and the size that decides is the file's, not only this writer's share of it.
  */
 import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 
 export interface LogFile {
   append(line: string): void;
-  /** Resolves once every line appended so far is written (or dropped, when it could not be). */
+  /** Resolves once every line appended before the call is written (or dropped, when it could not be). */
   flush(): Promise<void>;
 }
 
 /** How stale the knowledge that the file is still in place may be; until then lines may go to the file moved aside (kept). */
 const FOLLOW_CHECK_MS = 1000;
 
+interface OpenFile {
+  handle: FileHandle;
+  ino: number;
+  /** Its size as far as this process knows: its own writes, and the other process's as of the last look. */
+  size: number;
+}
+
 /** The file `path`, moved to `oldPath` (replacing it) when the next write would take it past `maxBytes`. */
 export function logFile(path: string, oldPath: string, dir: string, maxBytes: number): LogFile {
   let lines: string[] = [];
   let writing: Promise<void> | null = null;
-  let file: { handle: FileHandle; ino: number; size: number } | null = null;
+  let file: OpenFile | null = null;
+  let checkedAt = -Infinity;
+  /** Lines appended, and lines written or dropped, since the start: flush waits for the first count as it was when called. */
+  let appended = 0;
+  let settled = 0;
+  const waiters: { upTo: number; resolve: () => void }[] = [];
 
   const close = async () => {
     const closing = file;
@@ -30,43 +43,68 @@ export function logFile(path: string, oldPath: string, dir: string, maxBytes: nu
     await closing?.handle.close().catch(() => undefined);
   };
 
-  let checkedAt = -Infinity;
-  /**
-   * The open file, reopened when another process moved it aside (its inode is no longer at `path`).
-   * That is asked at most every FOLLOW_CHECK_MS: a stat per write cost a sending run ~5% of its thread.
-   */
-  const current = async () => {
-    if (file && performance.now() - checkedAt < FOLLOW_CHECK_MS) return file;
-    checkedAt = performance.now();
-    const atPath = await stat(path).catch(() => null);
-    if (file && atPath?.ino === file.ino) return file;
+  const reopen = async () => {
     await close();
     await mkdir(dir, { recursive: true });
     const handle = await open(path, 'a');
-    const opened = await handle.stat();
-    file = { handle, ino: opened.ino, size: opened.size };
+    try {
+      const opened = await handle.stat();
+      file = { handle, ino: opened.ino, size: opened.size };
+      checkedAt = performance.now();
+      return file;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  /** The file at `path` now: the open one if it is still there (its size brought up to date), else that file opened. */
+  const atPath = async (): Promise<OpenFile> => {
+    const found = await stat(path).catch(() => null);
+    if (!file || found?.ino !== file.ino) return reopen();
+    file.size = Math.max(file.size, found.size);
+    checkedAt = performance.now();
     return file;
+  };
+
+  /**
+   * The file to write to. Whether another process moved it aside is asked at most every
+   * FOLLOW_CHECK_MS (a stat per write cost a sending run ~5% of its thread), and always before this
+   * process moves it aside itself, so it never moves aside a file the other one has just started.
+   */
+  const target = async (bytes: number): Promise<OpenFile> => {
+    let current = file && performance.now() - checkedAt < FOLLOW_CHECK_MS ? file : await atPath();
+    if (current.size + bytes <= maxBytes || current.size === 0) return current;
+    current = await atPath();
+    if (current.size + bytes <= maxBytes || current.size === 0) return current;
+    await close();
+    // Another process may have moved it aside an instant ago: then there is nothing to move, and its new file is used.
+    await rename(path, oldPath).catch(() => undefined);
+    return reopen();
   };
 
   const write = async (text: string) => {
     const bytes = Buffer.from(text, 'utf8');
-    let target = await current();
-    if (target.size > 0 && target.size + bytes.length > maxBytes) {
-      await close();
-      await rename(path, oldPath);
-      target = await current();
-    }
-    await target.handle.appendFile(bytes);
-    target.size += bytes.length;
+    const current = await target(bytes.length);
+    await current.handle.appendFile(bytes);
+    current.size += bytes.length;
   };
 
   const drain = async () => {
     // The lines of this turn of the event loop go together.
     await new Promise((resolve) => setImmediate(resolve));
     while (lines.length > 0) {
-      const text = `${lines.join('\n')}\n`;
+      const batch = lines;
       lines = [];
-      await write(text).catch(close);
+      await write(`${batch.join('\n')}\n`).catch(close);
+      settled += batch.length;
+      for (let i = waiters.length - 1; i >= 0; i--) {
+        const waiter = waiters[i] as (typeof waiters)[number];
+        if (waiter.upTo <= settled) {
+          waiters.splice(i, 1);
+          waiter.resolve();
+        }
+      }
     }
     writing = null;
   };
@@ -74,10 +112,12 @@ export function logFile(path: string, oldPath: string, dir: string, maxBytes: nu
   return {
     append(line) {
       lines.push(line);
+      appended++;
       writing ??= drain();
     },
-    async flush() {
-      while (writing) await writing;
+    flush() {
+      if (settled >= appended) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ upTo: appended, resolve }));
     },
   };
 }

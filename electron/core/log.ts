@@ -29,7 +29,7 @@ export interface Log {
   addSecret(secret: string): void;
   /** Redacts text with the same rules and every secret registered so far. */
   redactText(text: string): string;
-  /** Resolves once every line logged so far is in the file. */
+  /** Resolves once every line logged before the call is in the file (or dropped, when it could not be written). */
   flush(): Promise<void>;
   /** The last lines of the log (the previous file's too when needed), oldest first, redacted again. */
   tail(count: number): Promise<string[]>;

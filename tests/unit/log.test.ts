@@ -193,6 +193,49 @@ describe('the log file', () => {
     }
   });
 
+  it('two writers on one file (the app and the CLI): neither moves aside the file the other has just started', async () => {
+    const shared = tempDir();
+    try {
+      const app = openLog(shared.path, 1_000);
+      const cli = openLog(shared.path, 1_000);
+      cli.info('cli first', { text: 'c'.repeat(800) });
+      await cli.flush();
+      app.info('app', { text: 'a'.repeat(200) }); // the file passes 1,000 bytes: the app moves it aside
+      await app.flush();
+      cli.info('cli second', { text: 'c'.repeat(300) }); // the CLI still holds the moved file, and its own count is over
+      await cli.flush();
+      const old = readFileSync(join(shared.path, OLD_LOG_FILE), 'utf8');
+      const current = readFileSync(join(shared.path, LOG_FILE), 'utf8');
+      expect(old).toContain('cli first');
+      expect(current).toContain('app text=');
+      expect(current).toContain('cli second');
+    } finally {
+      shared.remove();
+    }
+  });
+
+  it('flush waits for the lines logged before it, not for those that keep coming', async () => {
+    const busy = tempDir();
+    try {
+      const log = openLog(busy.path);
+      log.info('before');
+      let more = true;
+      const keepLogging = async () => {
+        while (more) {
+          log.info('later');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      const logging = keepLogging();
+      await log.flush();
+      more = false;
+      await logging;
+      expect(readFileSync(join(busy.path, LOG_FILE), 'utf8')).toMatch(/INFO {2}before\n/);
+    } finally {
+      busy.remove();
+    }
+  });
+
   it('follows the file when another process (the app, the CLI) moved it aside', async () => {
     const shared = tempDir();
     try {
