@@ -67,10 +67,13 @@ export function testWorld(): TestWorld {
     db,
     credentials,
     async close() {
-      if (db.open) checkCountsKept(db);
-      db.close();
-      for (const id of stored) await keychain.delete(id).catch(() => false);
-      dir.remove();
+      try {
+        if (db.open) checkCountsKept(db);
+      } finally {
+        db.close();
+        for (const id of stored) await keychain.delete(id).catch(() => false);
+        dir.remove();
+      }
     },
   };
 }

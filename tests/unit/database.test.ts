@@ -97,6 +97,30 @@ describe('the database file', () => {
     expect(() => openDatabase(dir, { now: () => at + INTEGRITY_CHECK_EVERY_MS })).toThrow(/is damaged/);
   });
 
+  it("counts each batch's items again with the whole-file check, mending counts a writer left wrong", () => {
+    const at = Date.now();
+    const dir = fresh();
+    const db = openDatabase(dir, { now: () => at });
+    db.prepare(
+      "INSERT INTO accounts (id, name, provider, base_url, created_at, updated_at) VALUES ('a', 'A', 'electio', 'https://x', 0, 0)",
+    ).run();
+    db.prepare("INSERT INTO batches (id, action, created_at) VALUES ('b', 'cancel', 0)").run();
+    // Items written as an app of schema 8 would: nothing counted.
+    db.prepare(
+      `INSERT INTO items (batch_key, seq, reference, provider, account_key, action, state, created_at)
+       SELECT b.key, v.seq, v.ref, 'electio', a.key, 'cancel', v.state, 0 FROM batches b, accounts a,
+         (SELECT 0 AS seq, 'EC-1' AS ref, 'queued' AS state UNION ALL SELECT 1, 'EC-2', 'succeeded') v`,
+    ).run();
+    expect(batchCounts(db, 'b')).toMatchObject({ queued: 0, succeeded: 0 });
+    db.close();
+    const sameDay = openDatabase(dir, { now: () => at + 1000 });
+    expect(batchCounts(sameDay, 'b')).toMatchObject({ queued: 0, succeeded: 0 }); // no check, no recount
+    sameDay.close();
+    const nextDay = openDatabase(dir, { now: () => at + INTEGRITY_CHECK_EVERY_MS });
+    expect(batchCounts(nextDay, 'b')).toMatchObject({ queued: 1, in_flight: 0, succeeded: 1 });
+    nextDay.close();
+  });
+
   it('says plainly when the file is not a database', async () => {
     const dir = fresh();
     const { writeFileSync } = await import('node:fs');

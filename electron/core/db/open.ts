@@ -4,7 +4,8 @@
  * An import left half written by a process that died is removed here, before anything reads it.
  * A damaged file is refused before anything is written to it: the whole-file check reads every page
  * (half a second for 400,000 items), so it runs after an end that was not clean, and otherwise once a
- * day; damage found in between by a read is still reported as such (`databaseError`).
+ * day; damage found in between by a read is still reported as such (`databaseError`). Each batch's
+ * kept counts are counted again with that check (queue/counts.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import Database from 'better-sqlite3';
 import { AppError, describeError } from '../errors';
 import { makeDataFolder } from '../paths';
 import { isClaimerAlive } from '../queue/claimer';
+import { recountBatches } from '../queue/counts';
 import { discardUnfinishedImports } from '../queue/batch-writes';
 import { readSetting, writeSetting } from '../settings';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -57,7 +59,10 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     if (checked) checkWhole(db, file);
     const migrations = options.migrations ?? MIGRATIONS;
     migrate(db, migrations);
-    if (checked && migrations === MIGRATIONS) writeSetting(db, CHECKED_AT, now());
+    if (checked && migrations === MIGRATIONS) {
+      recountBatches(db);
+      writeSetting(db, CHECKED_AT, now());
+    }
     // Only the app's own schema has imports to look at (tests open older ones to upgrade them).
     if (migrations === MIGRATIONS) discardUnfinishedImports(db, isClaimerAlive);
     return db;

@@ -1,8 +1,8 @@
 /**
  * The read model of batches and items beside the queue's own reads and writes (store.ts): whether a
- * batch exists and its summary, the items still waiting (of a batch or of an account), the items
- * being sent, and the whole database by state for diagnostics. Each of these questions is asked
- * here, and only here.
+ * batch exists and its summary, the items still waiting (of a batch or of an account), and the items
+ * being sent. Each of these questions is asked here, and only here; the counts by state are kept and
+ * read in counts.ts.
  */
 import type { BatchSummary } from '../../../shared/contract';
 import { totalCount, type Action } from '../../../shared/domain';
