@@ -1,7 +1,7 @@
 /**
  * The log's file: lines appended without blocking the caller, and moved aside when the file is full.
- * The lines logged during one turn of the event loop go in one write, through a descriptor kept open
- * (a line per attempt costs the sending loop a push onto an array). A write that fails (disk full, no
+ * The lines logged within GATHER_MS go in one write, through a descriptor kept open (a line per
+ * attempt costs the sending loop a push onto an array). A write that fails (disk full, no
  * permission, the folder removed) drops its lines: the log must never disturb the work.
  *
  * The app and the CLI may append to the same file at once: each appends (O_APPEND), a writer that
@@ -15,6 +15,12 @@ export interface LogFile {
   /** Resolves once every line appended before the call is written (or dropped, when it could not be). */
   flush(): Promise<void>;
 }
+
+/**
+ * How long a line waits for others before they are written together: one write per line cost a
+ * 2,000-item run ~35 ms of its thread. A crash loses at most these last lines of the log, never a result.
+ */
+const GATHER_MS = 50;
 
 /** How stale the knowledge that the file is still in place may be; until then lines may go to the file moved aside (kept). */
 const FOLLOW_CHECK_MS = 1000;
@@ -91,8 +97,6 @@ export function logFile(path: string, oldPath: string, dir: string, maxBytes: nu
   };
 
   const drain = async () => {
-    // The lines of this turn of the event loop go together.
-    await new Promise((resolve) => setImmediate(resolve));
     while (lines.length > 0) {
       const batch = lines;
       lines = [];
@@ -109,13 +113,22 @@ export function logFile(path: string, oldPath: string, dir: string, maxBytes: nu
     writing = null;
   };
 
+  let gathering: NodeJS.Timeout | null = null;
+  const startDrain = () => {
+    if (gathering) clearTimeout(gathering);
+    gathering = null;
+    writing ??= drain();
+  };
+
   return {
     append(line) {
       lines.push(line);
       appended++;
-      writing ??= drain();
+      // A write is under way: its loop takes these lines next. Otherwise they wait for company.
+      if (!writing && !gathering) gathering = setTimeout(startDrain, GATHER_MS);
     },
     flush() {
+      if (gathering) startDrain();
       if (settled >= appended) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ upTo: appended, resolve }));
     },
