@@ -161,6 +161,12 @@ function commandRows(f: Figures, add: Add, failed: (name: string, measure: strin
       '≥ 14×',
       s.speedUp >= 14,
     );
+    add(
+      '   … the bare client at the same concurrency, start to exit',
+      `${n(s.bareSpeedUp, 1)}× (${n(s.bareMs)} ms; what this machine allows with nothing stored)`,
+      '',
+      null,
+    );
   } else failed('cli', '9–12. Command');
   if (f.pace) {
     const { published: p, hidden: h } = f.pace;
