@@ -9,6 +9,7 @@
  * itself) reopens it, and the size that decides is the file's, not only this writer's share of it.
  */
 import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface LogFile {
   append(line: string): void;
@@ -33,7 +34,8 @@ interface OpenFile {
 }
 
 /** The file `path`, moved to `oldPath` (replacing it) when the next write would take it past `maxBytes`. */
-export function logFile(path: string, oldPath: string, dir: string, maxBytes: number): LogFile {
+export function logFile(path: string, oldPath: string, maxBytes: number): LogFile {
+  const dir = dirname(path);
   let lines: string[] = [];
   let writing: Promise<void> | null = null;
   let file: OpenFile | null = null;

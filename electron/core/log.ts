@@ -175,7 +175,7 @@ export function formatRecord(event: string, fields: Fields | undefined, secrets?
 /** The log in `dir` (created when needed). Logging never throws, even when the file cannot be written. */
 export function openLog(dir: string, maxBytes = LOG_MAX_BYTES): Log {
   const secrets = new Secrets();
-  const file = logFile(join(dir, LOG_FILE), join(dir, OLD_LOG_FILE), dir, maxBytes);
+  const file = logFile(join(dir, LOG_FILE), join(dir, OLD_LOG_FILE), maxBytes);
   // The one door to the file: every record is redacted here, whatever called the logger.
   const write = (level: 'error' | 'warn' | 'info') => {
     const label = level.toUpperCase().padEnd(5);

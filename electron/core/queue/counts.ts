@@ -5,9 +5,9 @@
  * nothing here, and the few items in flight are counted from their own index when asked.
  *
  * Every writer that moves items into or out of `waiting`, or between outcomes, adds its moves here in
- * its own transaction: the import (its chunk's items), the results (one upsert per outcome of a group,
- * not one per item: a trigger per item cost the queue's figure 2 several per cent), the clerk's stop and
- * retry. Deleting a batch deletes its counts (ON DELETE CASCADE). Every test world checks, as it closes,
+ * its own transaction: the import (its chunk's items), the results (one update per outcome of a group,
+ * not one per item: a trigger per item cost the queue's figure 2 one to two per cent), the clerk's stop
+ * and retry. Deleting a batch deletes its counts (ON DELETE CASCADE). Every test world checks, as it closes,
  * that the counts kept equal the items counted (tests/support/fixtures.ts), and the whole-file check
  * at open counts them again (recountBatches).
  */

@@ -225,7 +225,7 @@ export function recordResults(db: Db, updates: readonly ItemUpdate[]): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
-    // The items that left `waiting`, by batch and outcome: one upsert per outcome of the group (counts.ts).
+    // The items that left `waiting`, by batch and outcome: one update per outcome of the group (counts.ts).
     const moved = new Map<number, Moves>();
     for (const u of updates) {
       const { changes } = update.run(
